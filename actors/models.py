@@ -1,0 +1,254 @@
+"""Who can speak or be spoken to: actors, their names and identifiers, and roles over time."""
+
+import datetime
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from simple_history.models import HistoricalRecords
+
+
+def fold(text):
+    """The form names are compared in: Unicode-normalised (NFKC) and case-folded, any script.
+
+    SQLite's LIKE folds ASCII only, so searches compare folded copies instead of relying on
+    the database's case rules; the result is the same on SQLite and PostgreSQL.
+    """
+    return unicodedata.normalize("NFKC", text or "").casefold().strip()
+
+
+class ActorKind(models.TextChoices):
+    STATE = "state", "State"
+    INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
+    GOVERNMENT_BODY = "government_body", "Government body"
+    MILITARY = "military", "Military"
+    PERSON = "person", "Person"
+    PARTY = "party", "Party"
+    MEDIA = "media", "Media"
+    OTHER = "other", "Other"
+
+
+class IdentifierScheme(models.TextChoices):
+    WIKIDATA = "wikidata", "Wikidata QID"
+    ISO3166_ALPHA3 = "iso3166_alpha3", "ISO 3166-1 alpha-3"
+    CAMEO = "cameo", "CAMEO actor code"
+
+
+class ActorQuerySet(models.QuerySet):
+    def search(self, query):
+        """Actors any of whose names or aliases contains `query`, in any script, ignoring case."""
+        folded = fold(query)
+        if not folded:
+            return self
+        alias_match = ActorName.objects.filter(actor=OuterRef("pk"), folded__contains=folded)
+        return self.filter(Q(name_folded__contains=folded) | Q(slug__iexact=query.strip()) | Exists(alias_match))
+
+    def with_related(self):
+        return self.select_related("country", "parent").prefetch_related(
+            "names",
+            "identifiers",
+            models.Prefetch("roles", queryset=Role.objects.select_related("organization")),
+        )
+
+    def subtree_ids(self, roots):
+        """Ids of `roots` and every actor beneath them through `parent`, one query per level."""
+        found = set()
+        frontier = {actor.pk if isinstance(actor, Actor) else actor for actor in roots}
+        while frontier:
+            found |= frontier
+            frontier = set(self.filter(parent__in=frontier).values_list("pk", flat=True)) - found
+        return found
+
+    def organization_ids(self, organization):
+        """Ids of the bodies that make up `organization`: itself and everything beneath it.
+
+        For a state this also takes the organizations whose `country` it is (a ministry recorded
+        with country=Japan but no parent). Persons are left out: a person belongs to an
+        organization only through a role, on a date.
+        """
+        roots = {organization.pk}
+        if organization.kind == ActorKind.STATE:
+            roots |= set(self.filter(country=organization).values_list("pk", flat=True))
+        return set(
+            self.filter(pk__in=self.subtree_ids(roots)).exclude(kind=ActorKind.PERSON).values_list("pk", flat=True)
+        )
+
+    def affiliated_with(self, organization, on):
+        """Actors that belong to `organization` on date `on`: its bodies, and persons holding a role in one."""
+        organization_ids = self.organization_ids(organization)
+        role_holders = Role.objects.on(on).filter(organization__in=organization_ids).values("person")
+        return self.filter(Q(pk__in=organization_ids) | Q(pk__in=role_holders))
+
+
+class Actor(models.Model):
+    """Anyone who can speak or be spoken to: a state, an organization, a body, a person."""
+
+    slug = models.SlugField(max_length=100, unique=True, help_text="Stable address in URLs and API filters.")
+    name = models.CharField(max_length=200, help_text="Display name, in English where one exists.")
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    kind = models.CharField(max_length=32, choices=ActorKind.choices)
+    country = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="country_actors",
+        limit_choices_to={"kind": ActorKind.STATE},
+        help_text="The state this actor belongs to. For a person: nationality, shown but not used by "
+        "affiliation filters, which follow the person's roles on the date.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organization this one sits under (the Joint Staff under the Ministry of Defense).",
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ActorKind.values), name="actor_kind_valid"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="actor_not_own_parent"),
+            models.CheckConstraint(condition=~Q(country=models.F("id")), name="actor_not_own_country"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("actor-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.country_id and self.country.kind != ActorKind.STATE:
+            raise ValidationError({"country": "The country must be an actor of kind state."})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "An actor cannot sit beneath itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    def role_on(self, date):
+        """The role this person held on `date` (the most recently started one), or None.
+
+        Reads `self.roles.all()`, so a prefetched set of roles costs no query.
+        """
+        held = [role for role in self.roles.all() if role.covers(date)]
+        return max(held, key=lambda role: (role.start_date, role.pk)) if held else None
+
+
+class ActorName(models.Model):
+    """A name or alias of an actor in one language and script (小泉進次郎, Koizumi Shinjiro)."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=35, blank=True, help_text="BCP 47 tag: en, ja, ja-Latn, zh-Hans. Empty if unknown."
+    )
+    folded = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["actor", "language", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "name", "language"], name="actor_name_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})" if self.language else self.name
+
+    def save(self, *args, **kwargs):
+        self.folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class ActorIdentifier(models.Model):
+    """An actor's identifier in another system: Wikidata, ISO 3166, CAMEO. Unique per scheme."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=32, choices=IdentifierScheme.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scheme__in=IdentifierScheme.values), name="identifier_scheme_valid"),
+            models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique_per_scheme"),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.value}"
+
+
+class RoleQuerySet(models.QuerySet):
+    def on(self, date):
+        """Roles held on `date`: started on or before it and not ended before it (ends are inclusive)."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=date), start_date__lte=date)
+
+
+class Role(models.Model):
+    """A title a person holds in an organization between two dates (both inclusive; no end: still held)."""
+
+    person = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="roles", limit_choices_to={"kind": ActorKind.PERSON}
+    )
+    organization = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        limit_choices_to=~Q(kind=ActorKind.PERSON),
+    )
+    title = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Empty while the role is held.")
+    history = HistoricalRecords()
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="role_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["person", "organization", "title", "start_date"], name="role_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "start_date", "end_date"], name="role_org_dates"),
+            models.Index(fields=["person", "start_date", "end_date"], name="role_person_dates"),
+        ]
+
+    def __str__(self):
+        end = self.end_date.isoformat() if self.end_date else "…"
+        return f"{self.person}: {self.title}, {self.organization} ({self.start_date.isoformat()} – {end})"
+
+    def clean(self):
+        errors = {}
+        if self.person_id and self.person.kind != ActorKind.PERSON:
+            errors["person"] = "Only a person holds a role."
+        if self.organization_id and self.organization.kind == ActorKind.PERSON:
+            errors["organization"] = "A role is held in an organization, not in a person."
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if errors:
+            raise ValidationError(errors)
+
+    def covers(self, date):
+        if isinstance(date, datetime.datetime):
+            date = date.date()
+        return self.start_date <= date and (self.end_date is None or date <= self.end_date)

@@ -1,0 +1,414 @@
+"""What was said: statements, their sources and topics, the stance taxonomy, and stance tags."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from simple_history.models import HistoricalRecords
+
+from actors.models import Actor, Role, fold
+
+CAMEO_CODE = RegexValidator(r"^[0-9]{2,4}$", "A CAMEO code is two to four digits, kept as text: 010, not 10.")
+
+
+class Channel(models.TextChoices):
+    VIDEO_CALL = "video_call", "Video call"
+    PHONE_CALL = "phone_call", "Phone call"
+    IN_PERSON_MEETING = "in_person_meeting", "In-person meeting"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    WRITTEN_STATEMENT = "written_statement", "Written statement or readout"
+    JOINT_STATEMENT = "joint_statement", "Joint statement"
+    INTERVIEW = "interview", "Interview"
+    SPEECH = "speech", "Speech or remarks"
+    SOCIAL_MEDIA_POST = "social_media_post", "Social media post"
+    DEMARCHE = "demarche", "Démarche or summons"
+    UNSPECIFIED = "unspecified", "Not stated in the source"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
+
+
+class Polarity(models.TextChoices):
+    FAVOR = "favor", "Favor"
+    AGAINST = "against", "Against"
+    NEUTRAL = "neutral", "Neutral"
+    UNCLEAR = "unclear", "Unclear"
+
+
+class QuadClass(models.IntegerChoices):
+    VERBAL_COOPERATION = 1, "Verbal cooperation"
+    MATERIAL_COOPERATION = 2, "Material cooperation"
+    VERBAL_CONFLICT = 3, "Verbal conflict"
+    MATERIAL_CONFLICT = 4, "Material conflict"
+
+
+class Plover(models.TextChoices):
+    """PLOVER event types (v0.8 names)."""
+
+    AGREE = "AGREE", "AGREE"
+    CONSULT = "CONSULT", "CONSULT"
+    SUPPORT = "SUPPORT", "SUPPORT"
+    CONCEDE = "CONCEDE", "CONCEDE"
+    COOPERATE = "COOPERATE", "COOPERATE"
+    AID = "AID", "AID"
+    RETREAT = "RETREAT", "RETREAT"
+    REQUEST = "REQUEST", "REQUEST"
+    ACCUSE = "ACCUSE", "ACCUSE"
+    REJECT = "REJECT", "REJECT"
+    THREATEN = "THREATEN", "THREATEN"
+    PROTEST = "PROTEST", "PROTEST"
+    SANCTION = "SANCTION", "SANCTION"
+    MOBILIZE = "MOBILIZE", "MOBILIZE"
+    COERCE = "COERCE", "COERCE"
+    ASSAULT = "ASSAULT", "ASSAULT"
+
+
+class Intensity(models.IntegerChoices):
+    NEUTRAL = 0, "0 neutral"
+    CONCERN = 1, "1 concern"
+    SERIOUS = 2, "2 serious concern"
+    GRAVE = 3, "3 grave concern / strongly oppose"
+    CONDEMN = 4, "4 condemn / resolutely oppose"
+
+
+class TopicQuerySet(models.QuerySet):
+    def search(self, query):
+        folded = fold(query)
+        alias_match = TopicAlias.objects.filter(topic=OuterRef("pk"), folded__contains=folded)
+        return self.filter(Q(name_folded__contains=folded) | Exists(alias_match))
+
+
+class Topic(models.Model):
+    """What statements are about: an issue, a place, or a reported event (the radar incident)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    description = models.TextField(blank=True)
+    occurred_on = models.DateField(null=True, blank=True, help_text="For a reported event: the day it happened.")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class TopicAlias(models.Model):
+    """Another name of a topic: the Senkaku and the Diaoyu Islands are one topic."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=35, blank=True)
+    folded = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["topic", "name"]
+        verbose_name_plural = "topic aliases"
+        constraints = [models.UniqueConstraint(fields=["topic", "name", "language"], name="topic_alias_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Taxonomy(models.Model):
+    """A named, versioned set of stance categories (DST v1); exactly one is the default."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=20)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(
+        default=False, help_text="The taxonomy the API serves and its stance filter reads codes from."
+    )
+
+    class Meta:
+        ordering = ["name", "version"]
+        verbose_name_plural = "taxonomies"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="taxonomy_name_version_unique"),
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="taxonomy_one_default"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.version}"
+
+
+class StanceCategoryQuerySet(models.QuerySet):
+    def default_taxonomy(self):
+        return self.filter(taxonomy__is_default=True)
+
+    def with_descendants(self, categories):
+        """`categories` and every category beneath them, as a set of ids (one query per level)."""
+        found = set()
+        frontier = {category.pk for category in categories}
+        while frontier:
+            found |= frontier
+            frontier = set(self.filter(parent__in=frontier).values_list("pk", flat=True)) - found
+        return found
+
+
+class StanceCategory(models.Model):
+    """One act in a taxonomy (K1 "Express concern"), or a family of acts (K), mapped to CAMEO and PLOVER."""
+
+    taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="categories")
+    code = models.CharField(max_length=20)
+    label = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    cameo = models.CharField("CAMEO code", max_length=4, blank=True, validators=[CAMEO_CODE])
+    plover = models.CharField("PLOVER type", max_length=20, blank=True, choices=Plover.choices)
+    plover_mode = models.CharField("PLOVER mode", max_length=40, blank=True)
+    quad = models.PositiveSmallIntegerField("quad class", choices=QuadClass.choices)
+
+    objects = StanceCategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["taxonomy", "code"]
+        verbose_name_plural = "stance categories"
+        constraints = [
+            models.UniqueConstraint(fields=["taxonomy", "code"], name="stance_category_code_unique"),
+            models.CheckConstraint(condition=Q(quad__in=QuadClass.values), name="stance_category_quad_valid"),
+            models.CheckConstraint(
+                condition=Q(plover="") | Q(plover__in=Plover.values), name="stance_category_plover_valid"
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="stance_category_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.label}"
+
+    def clean(self):
+        if self.parent_id and self.taxonomy_id and self.parent.taxonomy_id != self.taxonomy_id:
+            raise ValidationError({"parent": "The parent must belong to the same taxonomy."})
+
+
+class Source(models.Model):
+    """A published document statements are cited from: a news report, a ministry readout, a transcript."""
+
+    url = models.URLField("URL", max_length=1000, unique=True)
+    publisher = models.CharField(max_length=200)
+    title = models.CharField(max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "publisher"]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title or self.url}"
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for those who may curate; published statements for everyone else."""
+        if user is not None and user.has_perm("statements.view_statement"):
+            return self
+        return self.published()
+
+    def with_related(self):
+        speakers = Actor.objects.prefetch_related(
+            models.Prefetch("roles", queryset=Role.objects.select_related("organization"))
+        )
+        return self.prefetch_related(
+            models.Prefetch("speakers", queryset=speakers),
+            "recipients",
+            "topics",
+            models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            models.Prefetch(
+                "stance_tags",
+                queryset=StanceTag.objects.select_related("category", "target_actor", "target_topic", "curator"),
+            ),
+        )
+
+    def spoken_by_members_of(self, organization):
+        """Statements a speaker of which belonged to `organization` on the statement's date.
+
+        A speaker belongs when it is one of the organization's bodies (itself, anything beneath
+        it, for a state anything of that country), or is a person holding a role in one of those
+        bodies on the statement's date: never by today's role.
+        """
+        organization_ids = Actor.objects.organization_ids(organization)
+        speakers = Statement.speakers.through.objects.filter(statement=OuterRef("pk"))
+        role_on_date = Role.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=OuterRef(OuterRef("date"))),
+            person=OuterRef("actor"),
+            organization__in=organization_ids,
+            start_date__lte=OuterRef(OuterRef("date")),
+        )
+        return self.filter(
+            Exists(speakers.filter(actor__in=organization_ids)) | Exists(speakers.filter(Exists(role_on_date)))
+        )
+
+    def tagged(self, categories):
+        """Statements tagged with any of `categories` or a category beneath one of them."""
+        category_ids = StanceCategory.objects.with_descendants(categories)
+        return self.filter(Exists(StanceTag.objects.filter(statement=OuterRef("pk"), category__in=category_ids)))
+
+
+class Statement(models.Model):
+    """One act of speech or writing: who said it, to whom, when, how, in which words."""
+
+    speakers = models.ManyToManyField(Actor, related_name="statements_spoken")
+    recipients = models.ManyToManyField(Actor, related_name="statements_received", blank=True)
+    date = models.DateField(help_text="For month or year precision, the first day of that month or year.")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    channel = models.CharField(max_length=32, choices=Channel.choices)
+    text = models.TextField(blank=True, help_text="The words, as quoted or paraphrased in the source.")
+    is_direct_quote = models.BooleanField(default=False)
+    language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag of the text: en, ja, zh-Hans.")
+    summary = models.TextField(blank=True)
+    topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by one on every save.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[speakers, recipients, topics])
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        permissions = [("publish_statement", "Can publish and retract statements")]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="statement_channel_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="statement_status_valid"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values), name="statement_date_precision_valid"
+            ),
+            models.CheckConstraint(condition=~Q(language=""), name="statement_language_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "date", "id"], name="statement_status_date"),
+            models.Index(fields=["status", "updated_at", "id"], name="statement_status_updated"),
+            models.Index(fields=["date"], name="statement_date"),
+            models.Index(fields=["updated_at"], name="statement_updated"),
+            models.Index(fields=["channel"], name="statement_channel"),
+            models.Index(fields=["language"], name="statement_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.date.isoformat()} {self.summary or self.text}"[:120]
+
+    def save(self, *args, **kwargs):
+        # Month and year precision keep the first day, so ranges and roles compare one way.
+        if self.date_precision == DatePrecision.MONTH:
+            self.date = self.date.replace(day=1)
+        elif self.date_precision == DatePrecision.YEAR:
+            self.date = self.date.replace(month=1, day=1)
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statement-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.is_direct_quote and not self.text.strip():
+            raise ValidationError({"text": "A direct quote needs its words."})
+
+
+class Citation(models.Model):
+    """Where a statement is recorded: a source, and who in it attributes the words ("according to …")."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    attribution = models.CharField(
+        max_length=300, blank=True, help_text="Who the source credits: “according to Japan's Defense Ministry”."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "id"]
+        constraints = [models.UniqueConstraint(fields=["statement", "source"], name="citation_unique")]
+
+    def __str__(self):
+        return f"{self.source} ({self.attribution})" if self.attribution else str(self.source)
+
+
+class StanceTag(models.Model):
+    """One curator's judgement: the statement performs this act toward this target, with this polarity."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="stance_tags")
+    category = models.ForeignKey(StanceCategory, on_delete=models.PROTECT, related_name="tags")
+    target_actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="stance_tags_received"
+    )
+    target_topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="stance_tags_received"
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.NEUTRAL)
+    intensity = models.PositiveSmallIntegerField(choices=Intensity.choices, default=Intensity.NEUTRAL)
+    # Curators are deactivated, not deleted: the record of who judged what must survive.
+    curator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stance_tags")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "category__code", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(polarity__in=Polarity.values), name="stance_tag_polarity_valid"),
+            models.CheckConstraint(condition=Q(intensity__gte=0, intensity__lte=4), name="stance_tag_intensity_0_4"),
+            models.CheckConstraint(
+                condition=Q(target_actor__isnull=True) | Q(target_topic__isnull=True),
+                name="stance_tag_one_target",
+            ),
+            # One tag per act and target on a statement; NULL targets need their own partial indexes.
+            models.UniqueConstraint(
+                fields=["statement", "category", "target_actor"],
+                condition=Q(target_actor__isnull=False),
+                name="stance_tag_unique_actor_target",
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "category", "target_topic"],
+                condition=Q(target_topic__isnull=False),
+                name="stance_tag_unique_topic_target",
+            ),
+            models.UniqueConstraint(
+                fields=["statement", "category"],
+                condition=Q(target_actor__isnull=True, target_topic__isnull=True),
+                name="stance_tag_unique_untargeted",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["category", "statement"], name="stance_tag_category"),
+            models.Index(fields=["target_actor", "statement"], name="stance_tag_target_actor"),
+            models.Index(fields=["target_topic", "statement"], name="stance_tag_target_topic"),
+            models.Index(fields=["polarity", "statement"], name="stance_tag_polarity"),
+        ]
+
+    def __str__(self):
+        target = self.target_actor or self.target_topic
+        return f"{self.category.code} {self.polarity}" + (f" → {target}" if target else "")
+
+    @property
+    def target(self):
+        return self.target_actor or self.target_topic
