@@ -246,14 +246,14 @@ class StatementQuerySet(models.QuerySet):
             ),
         )
 
-    def spoken_by_members_of(self, organization):
-        """Statements a speaker of which belonged to `organization` on the statement's date.
+    def spoken_by_members_of(self, *organizations):
+        """Statements a speaker of which belonged to one of `organizations` on the statement's date.
 
         A speaker belongs when it is one of the organization's bodies (itself, anything beneath
         it, for a state anything of that country), or is a person holding a role in one of those
         bodies on the statement's date: never by today's role.
         """
-        organization_ids = Actor.objects.organization_ids(organization)
+        organization_ids = set().union(*(Actor.objects.organization_ids(org) for org in organizations))
         speakers = Statement.speakers.through.objects.filter(statement=OuterRef("pk"))
         role_on_date = Role.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=OuterRef(OuterRef("date"))),
