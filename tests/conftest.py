@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 import pytest
 
@@ -62,3 +63,13 @@ def make_tag(statement, code, curator, target_actor=None, target_topic=None, pol
 @pytest.fixture
 def curator_user(db):
     return get_user_model().objects.create_user("tagger", password="tagger-password-1")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files_and_fresh_throttles(settings):
+    """Tests render pages without `collectstatic`, and each test starts with empty rate-limit counters."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
