@@ -73,3 +73,31 @@ def _plain_static_files_and_fresh_throttles(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+
+
+@pytest.fixture
+def japan(db):
+    """Japan's tree (state → government → defense ministry → joint staff) and its defense ministers.
+
+    Roles as in the public record: Koizumi was Minister of the Environment 2019-09-11 to 2021-10-04
+    and Minister of Defense from 2025-10-21, the day Nakatani's term (from 2024-10-01) ended.
+    """
+    from types import SimpleNamespace
+
+    state = make_actor("Japan", kind=ActorKind.STATE, slug="japan")
+    government = make_actor("Government of Japan", kind=ActorKind.GOVERNMENT_BODY, parent=state, country=state)
+    ministry = make_actor("Ministry of Defense", kind=ActorKind.GOVERNMENT_BODY, parent=government, country=state)
+    joint_staff = make_actor("Japan Joint Staff", kind=ActorKind.MILITARY, parent=ministry, country=state)
+    koizumi = make_actor("Shinjiro Koizumi", country=state, names=[("小泉進次郎", "ja")])
+    nakatani = make_actor("Gen Nakatani", country=state)
+    return SimpleNamespace(
+        state=state,
+        government=government,
+        ministry=ministry,
+        joint_staff=joint_staff,
+        koizumi=koizumi,
+        nakatani=nakatani,
+        koizumi_environment=make_role(koizumi, government, "Minister of the Environment", "2019-09-11", "2021-10-04"),
+        koizumi_defense=make_role(koizumi, government, "Minister of Defense", "2025-10-21"),
+        nakatani_defense=make_role(nakatani, government, "Minister of Defense", "2024-10-01", "2025-10-21"),
+    )
