@@ -1,0 +1,349 @@
+"""Query filters for statements, topics and stance categories.
+
+All statement filters combine with AND; a repeated parameter means OR. The tag-level filters
+(`stance`, `polarity`, `target`) are one question about a single stance tag: they are joined into
+one EXISTS over the statement's tags, so `polarity=against&target=china` finds statements with a
+tag against China, not statements against someone and favourable to China.
+"""
+
+import functools
+import operator
+
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q
+
+import django_filters
+from django_filters.constants import EMPTY_VALUES
+
+from actors.filters import (
+    ActorsFilter,
+    RepeatedChoiceFilter,
+    RepeatedDateFilter,
+    RepeatedDateTimeFilter,
+    RepeatedField,
+    RepeatedFilter,
+    actors_named,
+    quoted,
+)
+from actors.models import ActorKind
+from statements.models import (
+    Channel,
+    Polarity,
+    StanceCategory,
+    StanceTag,
+    Statement,
+    Status,
+    Taxonomy,
+    Topic,
+)
+
+
+class SlugsField(RepeatedField):
+    """Rows of `queryset` named by `slug_field`, looked up in one query; unknown names are an error."""
+
+    def __init__(self, *, queryset, slug_field="slug", noun="value", **kwargs):
+        self.queryset = queryset
+        self.slug_field = slug_field
+        self.noun = noun
+        super().__init__(**kwargs)
+
+    def resolve(self, values):
+        rows = self.queryset.filter(**{f"{self.slug_field}__in": values})
+        found = {getattr(row, self.slug_field): row for row in rows}
+        unknown = [value for value in values if value not in found]
+        if unknown:
+            message = "Unknown %(noun)s: %(values)s."
+            raise forms.ValidationError(message, code="unknown", params={"noun": self.noun, "values": quoted(unknown)})
+        return [found[value] for value in values]
+
+
+class CodesField(SlugsField):
+    """Names checked to exist somewhere in `queryset`, kept as names (a code may recur across taxonomies)."""
+
+    def resolve(self, values):
+        super().resolve(values)
+        return values
+
+
+class SlugsFilter(RepeatedFilter):
+    field_class = SlugsField
+
+    def __init__(self, *args, queryset, slug_field="slug", noun="value", **kwargs):
+        super().__init__(*args, queryset=queryset, slug_field=slug_field, noun=noun, **kwargs)
+
+    def condition(self, rows):
+        return Q(**{f"{self.field_name}__{self.lookup_expr}": rows})
+
+
+class CodesFilter(SlugsFilter):
+    field_class = CodesField
+
+
+def linked(relation, column, rows):
+    """EXISTS a row of the many-to-many `relation` linking the statement to one of `rows`."""
+    through = getattr(Statement, relation).through
+    return Exists(through.objects.filter(statement=OuterRef("pk"), **{f"{column}__in": rows}))
+
+
+class ParticipantFilter(ActorsFilter):
+    """The statement was spoken by (or addressed to) one of the actors: an EXISTS per relation, no join."""
+
+    def __init__(self, *args, relations, **kwargs):
+        self.relations = relations
+        super().__init__(*args, **kwargs)
+
+    def condition(self, actors):
+        return functools.reduce(operator.or_, (linked(relation, "actor", actors) for relation in self.relations))
+
+
+class MembersFilter(ActorsFilter):
+    """A speaker belonged to one of the organizations on the statement's date (roles are dated)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.spoken_by_members_of(*value)
+
+
+class TopicsFilter(SlugsFilter):
+    def condition(self, topics):
+        return linked("topics", "topic", topics)
+
+
+class StanceTagFilter:
+    """A condition on one stance tag. The filterset joins all of them into a single EXISTS."""
+
+    def tag_condition(self, value):
+        return Q(**{f"{self.field_name}__{self.lookup_expr}": value})
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(Exists(StanceTag.objects.filter(self.tag_condition(value), statement=OuterRef("pk"))))
+
+
+class StanceCategoriesField(SlugsField):
+    """Codes of the default taxonomy, resolved to the ids of those categories and all beneath them."""
+
+    def resolve(self, values):
+        return StanceCategory.objects.with_descendants(super().resolve(values))
+
+
+class StanceFilter(StanceTagFilter, SlugsFilter):
+    field_class = StanceCategoriesField
+
+
+class PolarityFilter(StanceTagFilter, RepeatedChoiceFilter):
+    pass
+
+
+class TargetsField(RepeatedField):
+    """Stance targets: actors (slug or id) or topics (slug); a value naming both an actor and a topic takes both."""
+
+    def resolve(self, values):
+        actors = actors_named(values)
+        topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=values).only("pk", "slug")}
+        unknown = [value for value in values if value not in actors and value not in topics]
+        if unknown:
+            message = "Unknown actor or topic: %(values)s."
+            raise forms.ValidationError(message, code="unknown", params={"values": quoted(unknown)})
+        return {"actors": list(actors.values()), "topics": list(topics.values())}
+
+
+class TargetFilter(StanceTagFilter, RepeatedFilter):
+    field_class = TargetsField
+
+    def tag_condition(self, targets):
+        return Q(target_actor__in=targets["actors"]) | Q(target_topic__in=targets["topics"])
+
+
+class TextSearchFilter(RepeatedFilter):
+    """Words in the text or summary.
+
+    On PostgreSQL: full-text search (websearch syntax, "simple" configuration, so no language's
+    stemming) OR-ed with a substring match, so that a CJK fragment, which the parser does not split
+    into words, still matches. Elsewhere: a case-insensitive substring match.
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        substring = functools.reduce(
+            operator.or_, (Q(text__icontains=text) | Q(summary__icontains=text) for text in value)
+        )
+        if connections[qs.db].vendor != "postgresql":
+            return qs.filter(substring)
+        words = functools.reduce(
+            operator.or_,
+            (Q(search_document=SearchQuery(text, search_type="websearch", config="simple")) for text in value),
+        )
+        return qs.alias(search_document=SearchVector("text", "summary", config="simple")).filter(words | substring)
+
+
+class StatementFilter(django_filters.FilterSet):
+    speaker = ParticipantFilter(
+        field_name="speakers",
+        lookup_expr="in",
+        relations=["speakers"],
+        help_text="An actor (slug or numeric id) who spoke. Repeat for several actors (OR).",
+    )
+    recipient = ParticipantFilter(
+        field_name="recipients",
+        lookup_expr="in",
+        relations=["recipients"],
+        help_text="An actor (slug or numeric id) the statement was addressed to. Repeat for several (OR).",
+    )
+    actor = ParticipantFilter(
+        field_name="speakers",
+        lookup_expr="in",
+        relations=["speakers", "recipients"],
+        help_text="An actor (slug or numeric id) who spoke or was addressed. Repeat for several (OR).",
+    )
+    country = MembersFilter(
+        field_name="speakers",
+        lookup_expr="in",
+        kinds=[ActorKind.STATE],
+        help_text="A state (slug or id): a speaker is that state, one of its bodies, or a person holding a "
+        "role in one of its bodies on the statement's date. Repeat for several states (OR).",
+    )
+    affiliation = MembersFilter(
+        field_name="speakers",
+        lookup_expr="in",
+        excluded_kinds=[ActorKind.PERSON],
+        help_text="An organization of any kind but person (slug or id; NATO, a ministry): a speaker is it, "
+        "sits beneath it, or held a role in it or beneath it on the statement's date. Repeat for several (OR).",
+    )
+    stance = StanceFilter(
+        field_name="category",
+        lookup_expr="in",
+        queryset=StanceCategory.objects.default_taxonomy(),
+        slug_field="code",
+        noun="stance category in the default taxonomy",
+        help_text="A stance category code of the default taxonomy; a family matches every act beneath it "
+        "(K matches K1 and K2). Applies to the same tag as `polarity` and `target`. Repeat for several (OR).",
+    )
+    polarity = PolarityFilter(
+        field_name="polarity",
+        lookup_expr="in",
+        choices=Polarity.choices,
+        help_text="Polarity of a stance tag; applies to the same tag as `stance` and `target`. Repeat (OR).",
+    )
+    target = TargetFilter(
+        field_name="target_actor",
+        lookup_expr="in",
+        help_text="Target of a stance tag: an actor (slug or id) or a topic (slug); applies to the same tag as "
+        "`stance` and `polarity`. Repeat for several (OR).",
+    )
+    topic = TopicsFilter(
+        field_name="topics",
+        lookup_expr="in",
+        queryset=Topic.objects.all(),
+        noun="topic",
+        help_text="A topic slug the statement concerns. Repeat for several (OR).",
+    )
+    channel = RepeatedChoiceFilter(
+        field_name="channel", lookup_expr="exact", choices=Channel.choices, help_text="How it was said. Repeat (OR)."
+    )
+    language = RepeatedFilter(
+        field_name="language",
+        lookup_expr="iexact",
+        help_text="BCP 47 tag of the text (en, ja, zh-Hans), ignoring case. Repeat (OR).",
+    )
+    status = RepeatedChoiceFilter(
+        field_name="status",
+        lookup_expr="exact",
+        choices=Status.choices,
+        help_text="Curation status. Clients that may not curate only ever see published statements. Repeat (OR).",
+    )
+    date_after = RepeatedDateFilter(
+        field_name="date", lookup_expr="gte", help_text="Statements on or after this ISO date (YYYY-MM-DD)."
+    )
+    date_before = RepeatedDateFilter(
+        field_name="date", lookup_expr="lte", help_text="Statements on or before this ISO date (YYYY-MM-DD)."
+    )
+    updated_after = RepeatedDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Statements changed at or after this ISO 8601 date and time (no zone: UTC), for incremental "
+        "sync: pass the largest `updated_at` already seen; that statement is sent again.",
+    )
+    q = TextSearchFilter(
+        field_name="text",
+        lookup_expr="icontains",
+        help_text="Text searched in the words and the summary (PostgreSQL: full-text search with web-search "
+        'syntax such as "grave concern" -russia, or a substring; elsewhere: a substring, ignoring case). '
+        "Repeat for alternatives (OR).",
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=["date", "updated_at"],
+        error_messages={"invalid_choice": "'%(value)s' is not one of: date, -date, updated_at, -updated_at."},
+        help_text="Order of the results: date, -date (the default: newest first), updated_at or -updated_at. "
+        "Ties are broken by id.",
+    )
+
+    class Meta:
+        model = Statement
+        fields = []
+
+    def filter_queryset(self, queryset):
+        tag_conditions = []
+        for name, value in self.form.cleaned_data.items():
+            statement_filter = self.filters[name]
+            if isinstance(statement_filter, StanceTagFilter):
+                if value not in EMPTY_VALUES:
+                    tag_conditions.append(statement_filter.tag_condition(value))
+            else:
+                queryset = statement_filter.filter(queryset, value)
+        if tag_conditions:
+            same_tag = StanceTag.objects.filter(*tag_conditions, statement=OuterRef("pk"))
+            queryset = queryset.filter(Exists(same_tag))
+        return queryset
+
+
+class TopicSearchFilter(RepeatedFilter):
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        matches = functools.reduce(operator.or_, (Topic.objects.search(text) for text in value))
+        return qs.filter(pk__in=matches.values("pk"))
+
+
+class TopicFilter(django_filters.FilterSet):
+    q = TopicSearchFilter(
+        field_name="name",
+        lookup_expr="icontains",
+        help_text="Text that the topic's name or an alias contains, any script, ignoring case. Repeat (OR).",
+    )
+
+    class Meta:
+        model = Topic
+        fields = []
+
+
+class StanceCategoryFilter(django_filters.FilterSet):
+    taxonomy = SlugsFilter(
+        field_name="taxonomy",
+        lookup_expr="in",
+        queryset=Taxonomy.objects.all(),
+        noun="taxonomy",
+        help_text="Slug of a taxonomy to list instead of the default one (dst-v1). Repeat for several (OR).",
+    )
+    parent = CodesFilter(
+        field_name="parent__code",
+        lookup_expr="in",
+        queryset=StanceCategory.objects.all(),
+        slug_field="code",
+        noun="stance category",
+        help_text="Code of a family: only the categories directly beneath it. Repeat for several (OR).",
+    )
+
+    class Meta:
+        model = StanceCategory
+        fields = []
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("taxonomy"):
+            queryset = queryset.default_taxonomy()
+        return super().filter_queryset(queryset)

@@ -1,0 +1,58 @@
+"""Read API for statements (by id), topics (by slug) and stance categories (by code)."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from actors.views import BAD_REQUEST, NOT_FOUND, ReadSchema
+from statements.filters import StanceCategoryFilter, StatementFilter, TopicFilter
+from statements.models import StanceCategory, Statement, Topic
+from statements.serializers import StanceCategorySerializer, StatementSerializer, TopicSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: StatementSerializer(many=True), 400: BAD_REQUEST}),
+    retrieve=extend_schema(responses={200: StatementSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+)
+class StatementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Statements with speakers, recipients, sources, topics and stance tags, newest first.
+
+    Anonymous clients and clients without the `statements.view_statement` permission see
+    published statements only; any other statement answers 404.
+    """
+
+    schema = ReadSchema()
+    queryset = Statement.objects.all()
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+
+    def get_queryset(self):
+        return Statement.objects.visible_to(self.request.user).with_related()
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: TopicSerializer(many=True), 400: BAD_REQUEST}),
+    retrieve=extend_schema(responses={200: TopicSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+)
+class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+    """What statements are about: issues, places and reported events, with their other names."""
+
+    schema = ReadSchema()
+    queryset = Topic.objects.prefetch_related("aliases")
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilter
+    lookup_field = "slug"
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: StanceCategorySerializer(many=True), 400: BAD_REQUEST}),
+    retrieve=extend_schema(responses={200: StanceCategorySerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+)
+class StanceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The stance taxonomy tree (the default taxonomy unless `taxonomy` is given), by code."""
+
+    # Paged by code; within one taxonomy a code is unique, and the id breaks ties across taxonomies.
+    schema = ReadSchema()
+    queryset = StanceCategory.objects.select_related("parent", "taxonomy").order_by("code", "id")
+    serializer_class = StanceCategorySerializer
+    filterset_class = StanceCategoryFilter
+    lookup_field = "code"
