@@ -1,0 +1,145 @@
+"""The curators' workbench for actors: names in every script, identifiers, and roles over time."""
+
+import datetime
+
+from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+from simple_history.admin import SimpleHistoryAdmin
+
+from actors.forms import PersonRoleFormSet
+from actors.models import Actor, ActorIdentifier, ActorKind, ActorName, Role
+
+
+class SubquerySearchMixin:
+    """Search through to-many relations (aliases, identifiers) without DISTINCT over the page query.
+
+    Django's admin de-duplicates such a search with SELECT DISTINCT over every column of the page;
+    here the joins stay inside `pk IN (subquery)`, so the page query keeps no join and no DISTINCT.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not may_have_duplicates:
+            return results, False
+        matches, _ = super().get_search_results(request, self.model._default_manager.all(), search_term)
+        return queryset.filter(pk__in=matches.values("pk")), False
+
+
+class RelatedIconsMixin:
+    """Which related-object icons (add, change, delete, view) each foreign key of the form offers.
+
+    Adding a missing actor, source or topic from a form is common; deleting the actor a field points
+    at (Japan, from Koizumi's page), or editing the taxonomy from a tag row, is not.
+    """
+
+    related_icons = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.related_icons and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            offered = self.related_icons[db_field.name]
+            for icon in ["add", "change", "delete", "view"]:
+                if icon not in offered:
+                    setattr(formfield.widget, f"can_{icon}_related", False)
+        return formfield
+
+
+class ActorNameInline(admin.TabularInline):
+    model = ActorName
+    fields = ["name", "language"]
+    extra = 0
+    verbose_name = "name or alias"
+    verbose_name_plural = "names and aliases (any language or script)"
+
+
+class ActorIdentifierInline(admin.TabularInline):
+    model = ActorIdentifier
+    fields = ["scheme", "value"]
+    extra = 0
+
+
+class RoleInline(RelatedIconsMixin, admin.TabularInline):
+    model = Role
+    fk_name = "person"
+    formset = PersonRoleFormSet
+    fields = ["title", "organization", "start_date", "end_date"]
+    autocomplete_fields = ["organization"]
+    related_icons = {"organization": {"add", "change", "view"}}
+    extra = 0
+    verbose_name_plural = "roles held (for a person)"
+
+    def get_queryset(self, request):
+        # Each row prints the role, which names its person and organization.
+        return super().get_queryset(request).select_related("person", "organization")
+
+
+class PostInline(admin.TabularInline):
+    """Who held a post in this organization, and when: read here, edited on the person's page."""
+
+    model = Role
+    fk_name = "organization"
+    fields = ["person", "title", "start_date", "end_date"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    extra = 0
+    verbose_name_plural = "posts in this organization"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "organization")
+
+
+@admin.register(Actor)
+class ActorAdmin(RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+    list_display = ["name", "kind", "country", "parent"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country", "parent"]
+    search_fields = ["name", "slug", "names__name", "identifiers__value"]
+    search_help_text = "Any name or alias, in any language or script; a slug; an identifier (Q-number, ISO code)."
+    autocomplete_fields = ["country", "parent"]
+    related_icons = {"country": {"add", "change", "view"}, "parent": {"add", "change", "view"}}
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "kind", "country", "parent", "description", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ActorNameInline, ActorIdentifierInline, RoleInline]
+
+    def get_inlines(self, request, obj):
+        # A person holds roles; an organization shows the posts held in it, edited on each person's page.
+        if obj is not None and obj.kind != ActorKind.PERSON:
+            return [ActorNameInline, ActorIdentifierInline, PostInline]
+        return self.inlines
+
+
+class HeldFilter(admin.SimpleListFilter):
+    """Roles held today (ends are inclusive, as in `Role.objects.on`), or ended."""
+
+    title = "held"
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [("now", "Held today"), ("ended", "Ended")]
+
+    def queryset(self, request, queryset):
+        today = datetime.date.today()
+        if self.value() == "now":
+            return queryset.on(today)
+        if self.value() == "ended":
+            return queryset.filter(end_date__lt=today)
+        return queryset
+
+
+@admin.register(Role)
+class RoleAdmin(RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+    list_display = ["person", "title", "organization", "start_date", "end_date"]
+    list_filter = [HeldFilter, "title", ("organization", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["person", "organization"]
+    search_fields = ["person__name", "person__names__name", "title", "organization__name", "organization__names__name"]
+    search_help_text = "Person or organization (any name or alias), or title."
+    autocomplete_fields = ["person", "organization"]
+    related_icons = {"person": {"add", "change", "view"}, "organization": {"add", "change", "view"}}
+    date_hierarchy = "start_date"
+    fields = ["person", "title", "organization", "start_date", "end_date"]

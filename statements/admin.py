@@ -1,0 +1,385 @@
+"""The curators' workbench: statements with their citations and stance tags, sources, topics, the taxonomy."""
+
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from simple_history.admin import SimpleHistoryAdmin
+
+from actors.admin import RelatedIconsMixin, SubquerySearchMixin
+from actors.models import Actor, Role
+from statements.forms import (
+    CitationFormSet,
+    StanceTagAdminForm,
+    StanceTagForm,
+    StanceTagFormSet,
+    StatementForm,
+    TaxonomyForm,
+)
+from statements.models import (
+    Citation,
+    DatePrecision,
+    Source,
+    StanceCategory,
+    StanceTag,
+    Statement,
+    Status,
+    Taxonomy,
+    Topic,
+    TopicAlias,
+)
+
+admin.site.site_header = "Statement tracker"
+admin.site.site_title = "Statement tracker"
+admin.site.index_title = "Curation of diplomatic statements, actors and stances"
+
+PUBLISH_PERMISSION = "statements.publish_statement"
+
+
+class StanceCategoryFilter(admin.SimpleListFilter):
+    """The default taxonomy's categories; a family (K) matches its own tags and every act beneath it."""
+
+    title = "stance category"
+    parameter_name = "stance"
+
+    def lookups(self, request, model_admin):
+        categories = StanceCategory.objects.default_taxonomy().only("pk", "code", "label", "parent_id")
+        children = {}
+        for category in categories:
+            children.setdefault(category.parent_id, []).append(category)
+
+        def tree(parent_id, depth):
+            for category in children.get(parent_id, []):
+                # Em spaces survive HTML whitespace collapsing, so acts sit indented under their family.
+                yield category.code, "\u2003" * depth + str(category)
+                yield from tree(category.pk, depth + 1)
+
+        return list(tree(None, 0))
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        category = StanceCategory.objects.default_taxonomy().filter(code=self.value()).first()
+        if category is None:
+            return queryset.none()
+        return queryset.tagged([category])
+
+
+class CitationInline(RelatedIconsMixin, admin.TabularInline):
+    model = Citation
+    formset = CitationFormSet
+    fields = ["source", "attribution"]
+    autocomplete_fields = ["source"]
+    related_icons = {"source": {"add", "change"}}
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+class StanceTagInline(RelatedIconsMixin, admin.TabularInline):
+    model = StanceTag
+    form = StanceTagForm
+    formset = StanceTagFormSet
+    fields = ["category", "target_actor", "target_topic", "polarity", "intensity", "curator", "created_at"]
+    readonly_fields = ["curator", "created_at"]
+    autocomplete_fields = ["target_actor", "target_topic"]
+    related_icons = {"category": set(), "target_actor": {"add"}, "target_topic": {"add"}}
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "target_actor", "target_topic", "curator")
+
+
+@admin.register(Statement)
+class StatementAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
+    form = StatementForm
+    list_display = [
+        "when",
+        "speaker_names",
+        "recipient_names",
+        "channel",
+        "status",
+        "short_summary",
+        "tag_codes",
+    ]
+    list_display_links = ["when", "short_summary"]
+    list_filter = ["status", "channel", StanceCategoryFilter, ("date", admin.DateFieldListFilter), "date_precision"]
+    # No foreign key is shown in the list; the many-to-many columns are prefetched in get_queryset.
+    list_select_related = False
+    search_fields = [
+        "speakers__name",
+        "speakers__names__name",
+        "recipients__name",
+        "recipients__names__name",
+        "text",
+        "summary",
+    ]
+    search_help_text = "A speaker's or recipient's name or alias in any script (Koizumi, 小泉), or words of the text."
+    date_hierarchy = "date"
+    # Counting millions of rows twice per page (filtered and unfiltered) buys one number in the search bar;
+    # facet counts would run the stance filter's subtree lookup once per category (50) and count each.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    autocomplete_fields = ["speakers", "recipients", "topics"]
+    readonly_fields = ["speaker_roles", "version", "created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["speakers", "speaker_roles", "recipients", "date", "date_precision", "channel"]}),
+        ("What was said", {"fields": ["text", "is_direct_quote", "language", "summary", "topics"]}),
+        ("Curation", {"fields": ["status", "seen_version", ("version", "created_by"), ("created_at", "updated_at")]}),
+    ]
+    inlines = [CitationInline, StanceTagInline]
+    actions = ["send_to_review", "publish"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "speakers",
+                "recipients",
+                Prefetch(
+                    "stance_tags",
+                    queryset=StanceTag.objects.select_related("category", "target_actor", "target_topic"),
+                ),
+            )
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.can_publish = request.user.has_perm(PUBLISH_PERMISSION)
+        return form
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Statements leave the public record by retraction; a bulk hard delete is one click from an accident.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StanceTag:
+            return super().save_formset(request, form, formset, change)
+        tags = formset.save(commit=False)
+        # Deletions first, so a tag removed and re-added in one save does not meet itself.
+        for tag in formset.deleted_objects:
+            tag.delete()
+        for tag in tags:
+            if tag._state.adding:
+                tag.curator = request.user
+            tag.save()
+        formset.save_m2m()
+
+    def revert_disabled(self, request, obj=None):
+        # A revert would restore the statement's own fields but not its citations and tags, and would
+        # wind its version back under API clients; curators read the history and edit forward instead.
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Statements are not reverted from their history.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.display(description="date", ordering="date")
+    def when(self, statement):
+        # A month-precision date is stored as the 1st; showing "Dec. 1, 2025" would claim a day.
+        if statement.date_precision == DatePrecision.MONTH:
+            return date_format(statement.date, "F Y")
+        if statement.date_precision == DatePrecision.YEAR:
+            return date_format(statement.date, "Y")
+        return date_format(statement.date)
+
+    @admin.display(description="speakers")
+    def speaker_names(self, statement):
+        return ", ".join(actor.name for actor in statement.speakers.all())
+
+    @admin.display(description="recipients")
+    def recipient_names(self, statement):
+        return ", ".join(actor.name for actor in statement.recipients.all())
+
+    @admin.display(description="summary", ordering="summary")
+    def short_summary(self, statement):
+        return Truncator(statement.summary or statement.text).chars(90)
+
+    @admin.display(description="stance tags")
+    def tag_codes(self, statement):
+        """Each act once ("K1×2" for two targets); hovering shows every tag with its target."""
+        tags = list(statement.stance_tags.all())
+        counts = Counter(tag.category.code for tag in tags)
+        codes = " ".join(code if count == 1 else f"{code}×{count}" for code, count in counts.items())
+        return format_html('<span title="{}">{}</span>', "; ".join(str(tag) for tag in tags), codes)
+
+    @admin.display(description="speakers' roles on this date")
+    def speaker_roles(self, statement):
+        if statement.pk is None:
+            return "Shown once the statement is saved."
+        speakers = Actor.objects.filter(statements_spoken=statement).prefetch_related(
+            Prefetch("roles", queryset=Role.objects.select_related("organization"))
+        )
+        rows = []
+        for speaker in speakers:
+            role = speaker.role_on(statement.date)
+            rows.append((speaker.name, f"{role.title}, {role.organization}" if role else "no role recorded"))
+        return format_html_join("\n", "<div>{}: {}</div>", rows) or "—"
+
+    @admin.action(description="Send selected drafts to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        moved = 0
+        for statement in queryset.filter(status=Status.DRAFT):
+            statement.status = Status.IN_REVIEW
+            statement.save()
+            moved += 1
+        self.message_user(request, f"{moved} statement(s) sent to review.", messages.SUCCESS)
+
+    @admin.action(description="Publish selected statements (those with a citation)", permissions=["publish"])
+    def publish(self, request, queryset):
+        candidates = queryset.filter(status__in=[Status.DRAFT, Status.IN_REVIEW]).annotate(
+            citation_count=Count("citations")
+        )
+        published, uncited = 0, []
+        for statement in candidates:
+            if not statement.citation_count:
+                uncited.append(statement)
+                continue
+            statement.status = Status.PUBLISHED
+            statement.save()
+            published += 1
+        self.message_user(request, f"{published} statement(s) published.", messages.SUCCESS)
+        if uncited:
+            self.message_user(
+                request,
+                f"{len(uncited)} statement(s) left unpublished: a published statement needs at least one "
+                f"citation ({'; '.join(str(statement) for statement in uncited[:5])}).",
+                messages.WARNING,
+            )
+
+
+class TopicAliasInline(admin.TabularInline):
+    model = TopicAlias
+    fields = ["name", "language"]
+    extra = 0
+
+
+@admin.register(Topic)
+class TopicAdmin(SubquerySearchMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "occurred_on", "alias_names"]
+    list_filter = [("occurred_on", admin.EmptyFieldListFilter)]
+    list_select_related = False
+    search_fields = ["name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "occurred_on"]
+    inlines = [TopicAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="aliases")
+    def alias_names(self, topic):
+        return ", ".join(alias.name for alias in topic.aliases.all())
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["publisher", "title", "published_on", "citation_count", "url"]
+    list_filter = [("published_on", admin.DateFieldListFilter), "publisher"]
+    list_select_related = False
+    search_fields = ["url", "title", "publisher"]
+    date_hierarchy = "published_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, source):
+        return source.citation_count
+
+
+class StanceCategoryInline(admin.TabularInline):
+    """The taxonomy's categories, read here; each is edited (and new acts added) on its own page."""
+
+    model = StanceCategory
+    fields = ["code", "label", "parent", "cameo", "plover", "quad"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent")
+
+
+@admin.register(Taxonomy)
+class TaxonomyAdmin(admin.ModelAdmin):
+    form = TaxonomyForm
+    list_display = ["name", "version", "is_default", "category_count"]
+    list_select_related = False
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name", "version"]}
+    inlines = [StanceCategoryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(category_count=Count("categories"))
+
+    @admin.display(description="categories", ordering="category_count")
+    def category_count(self, taxonomy):
+        return taxonomy.category_count
+
+
+@admin.register(StanceCategory)
+class StanceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "parent", "cameo", "plover", "quad", "taxonomy"]
+    list_display_links = ["code", "label"]
+    list_filter = ["taxonomy", "quad", "plover"]
+    list_select_related = ["parent", "taxonomy"]
+    search_fields = ["code", "label"]
+    autocomplete_fields = ["parent"]
+    fields = ["taxonomy", "code", "label", "description", "parent", "cameo", "plover", "plover_mode", "quad"]
+
+
+@admin.register(StanceTag)
+class StanceTagAdmin(SimpleHistoryAdmin):
+    """Every tag across statements, to read and compare; tags are made on the statement's page."""
+
+    form = StanceTagAdminForm
+    list_display = ["statement", "category", "target_name", "polarity", "intensity", "curator", "created_at"]
+    list_filter = ["category", "polarity", "intensity", ("curator", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["statement", "category", "target_actor", "target_topic", "curator"]
+    search_fields = [
+        "category__code",
+        "target_actor__name",
+        "target_topic__name",
+        "statement__summary",
+        "statement__text",
+    ]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["statement", "target_actor", "target_topic"]
+    fields = ["statement", "category", "target_actor", "target_topic", "polarity", "intensity", "curator", "created_at"]
+    readonly_fields = ["curator", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A tag belongs to one statement; moving it would be a new judgement.
+        return [*self.readonly_fields, "statement"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.curator = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="target")
+    def target_name(self, tag):
+        return tag.target or "—"
