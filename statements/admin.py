@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.utils.formats import date_format
@@ -149,6 +150,24 @@ class StatementAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
                 ),
             )
         )
+
+    def check(self, **kwargs):
+        # Django refuses to edit a many-to-many with its own through model (admin.E013), since such
+        # a model may need extra fields. Ours carry none: they exist so actors and topics are
+        # PROTECTed, and `.set()` fills them as it would Django's own.
+        return [
+            error
+            for error in super().check(**kwargs)
+            if not (error.id == "admin.E013" and any(f"'{name}'" in error.msg for name in self.autocomplete_fields))
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs.setdefault(
+                "widget", AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

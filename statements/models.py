@@ -221,6 +221,48 @@ class Source(models.Model):
         return f"{self.publisher}: {self.title or self.url}"
 
 
+class StatementSpeaker(models.Model):
+    """An actor who made a statement. The actor is protected: someone who spoke cannot vanish."""
+
+    statement = models.ForeignKey("Statement", on_delete=models.CASCADE)
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["statement", "actor"], name="statement_speaker_unique")]
+        indexes = [models.Index(fields=["actor", "statement"], name="statement_speaker_actor")]
+
+    def __str__(self):
+        return str(self.actor)
+
+
+class StatementRecipient(models.Model):
+    """An actor a statement was addressed to, protected like a speaker."""
+
+    statement = models.ForeignKey("Statement", on_delete=models.CASCADE)
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["statement", "actor"], name="statement_recipient_unique")]
+        indexes = [models.Index(fields=["actor", "statement"], name="statement_recipient_actor")]
+
+    def __str__(self):
+        return str(self.actor)
+
+
+class StatementTopic(models.Model):
+    """A topic a statement concerns; a topic in use cannot be deleted."""
+
+    statement = models.ForeignKey("Statement", on_delete=models.CASCADE)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["statement", "topic"], name="statement_topic_unique")]
+        indexes = [models.Index(fields=["topic", "statement"], name="statement_topic_topic")]
+
+    def __str__(self):
+        return str(self.topic)
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -274,8 +316,10 @@ class StatementQuerySet(models.QuerySet):
 class Statement(models.Model):
     """One act of speech or writing: who said it, to whom, when, how, in which words."""
 
-    speakers = models.ManyToManyField(Actor, related_name="statements_spoken")
-    recipients = models.ManyToManyField(Actor, related_name="statements_received", blank=True)
+    speakers = models.ManyToManyField(Actor, through=StatementSpeaker, related_name="statements_spoken")
+    recipients = models.ManyToManyField(
+        Actor, through=StatementRecipient, related_name="statements_received", blank=True
+    )
     date = models.DateField(help_text="For month or year precision, the first day of that month or year.")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     channel = models.CharField(max_length=32, choices=Channel.choices)
@@ -283,7 +327,7 @@ class Statement(models.Model):
     is_direct_quote = models.BooleanField(default=False)
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag of the text: en, ja, zh-Hans.")
     summary = models.TextField(blank=True)
-    topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+    topics = models.ManyToManyField(Topic, through=StatementTopic, related_name="statements", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by one on every save.")
     created_by = models.ForeignKey(

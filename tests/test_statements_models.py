@@ -258,18 +258,24 @@ def test_an_actor_that_is_a_tag_target_cannot_be_deleted(statement, china, curat
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Statement.speakers uses Django's automatic through table, whose foreign key to Actor "
-    "cascades: deleting a speaker silently unlinks it. Needs a through model with on_delete=PROTECT.",
-)
 def test_an_actor_that_spoke_a_statement_cannot_be_deleted(japan, statement):
-    try:
+    with pytest.raises(ProtectedError):
         japan.koizumi.delete()
-    except ProtectedError:
-        return
-    raise AssertionError("Deleting a speaker was allowed and unlinked it from its statement")
+    assert list(statement.speakers.all()) == [japan.koizumi]
+
+
+@pytest.mark.django_db
+def test_an_addressed_actor_and_a_topic_in_use_cannot_be_deleted(japan, statement):
+    rutte = make_actor("Mark Rutte")
+    taiwan = make_topic("Taiwan")
+    statement.recipients.add(rutte)
+    statement.topics.add(taiwan)
+    with pytest.raises(ProtectedError):
+        rutte.delete()
+    with pytest.raises(ProtectedError):
+        taiwan.delete()
+    assert rutte in statement.recipients.all()
+    assert list(statement.topics.all()) == [taiwan]
 
 
 @pytest.mark.django_db
