@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 import pytest
+from rest_framework.test import APIClient
 
 from actors.models import Actor, ActorKind, ActorName, Role
 from statements.models import Channel, Polarity, StanceCategory, StanceTag, Statement, Status, Topic
@@ -101,3 +102,13 @@ def japan(db):
         koizumi_defense=make_role(koizumi, government, "Minister of Defense", "2025-10-21"),
         nakatani_defense=make_role(nakatani, government, "Minister of Defense", "2024-10-01", "2025-10-21"),
     )
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("admin", "admin@example.org", "admin-password-1")

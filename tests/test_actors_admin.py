@@ -3,7 +3,6 @@
 import json
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,11 +11,6 @@ import pytest
 
 from actors.models import Actor, ActorIdentifier, ActorKind, IdentifierScheme, Role
 from tests.conftest import make_actor, make_role
-
-
-@pytest.fixture
-def superuser(db):
-    return get_user_model().objects.create_superuser("admin", "admin@example.org", "admin-password-1")
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 
 from types import SimpleNamespace
 
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
-from rest_framework.test import APIClient
 
 from actors.models import ActorIdentifier, ActorKind, IdentifierScheme
 from tests.conftest import make_actor, make_role
@@ -17,16 +15,6 @@ ACTORS = reverse("actor-list")
 def slugs(response):
     assert response.status_code == 200, response.content
     return [row["slug"] for row in response.data["results"]]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture

@@ -2,12 +2,10 @@
 
 import re
 
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
 from drf_spectacular.validation import validate_schema
-from rest_framework.test import APIClient
 
 STATEMENT_FILTERS = {
     "speaker",
@@ -28,21 +26,6 @@ STATEMENT_FILTERS = {
     "q",
     "ordering",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles_and_plain_static_files(settings):
-    cache.clear()
-    # Without collectstatic the manifest storage cannot name the docs page's files.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture

@@ -54,11 +54,6 @@ def staff_user(username, codenames):
 
 
 @pytest.fixture
-def superuser(db):
-    return get_user_model().objects.create_superuser("admin", "admin@example.org", "admin-password-1")
-
-
-@pytest.fixture
 def curator(db):
     """A plain staff curator: edits statements, citations and tags, but may not publish."""
     return staff_user("curator", CURATOR_PERMISSIONS)

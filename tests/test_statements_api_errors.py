@@ -5,27 +5,15 @@ import datetime
 import json
 import urllib.parse
 
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
-from rest_framework.test import APIClient
 
 from actors.models import ActorKind
 from statements.models import Channel, Statement, Status
 from tests.conftest import make_actor, make_statement, make_topic
 
 STATEMENTS = reverse("statement-list")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
