@@ -6,6 +6,7 @@ date) fails form validation, which django-filter's DRF backend answers with a 40
 names the parameter and the reason.
 """
 
+import datetime
 import functools
 import operator
 
@@ -146,8 +147,10 @@ class IsoDateField(forms.DateField):
 class IsoDateTimeValueField(IsoDateTimeField):
     def to_python(self, value):
         try:
-            return super().to_python(value)
-        except forms.ValidationError:
+            moment = super().to_python(value)
+            # In UTC, as the database compares it: 0001-01-01T00:00+14:00 has no UTC value (a 500 on SQLite).
+            return moment.astimezone(datetime.UTC) if moment is not None else None
+        except (forms.ValidationError, OverflowError):
             message = "'%(value)s' is not an ISO 8601 date and time (2025-12-10T09:30:00Z)."
             raise forms.ValidationError(message, code="invalid", params={"value": value}) from None
 

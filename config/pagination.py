@@ -1,15 +1,26 @@
 """One way to page every list: opaque cursors, stable while rows are added, cheap at any depth."""
 
+import datetime
 import functools
 import json
 import operator
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+from django.utils import timezone
 
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import _reverse_ordering
+
+
+def in_utc(value):
+    """A datetime as the database compares it; one with no UTC value (year 1 at +14:00) raises OverflowError."""
+    if not isinstance(value, datetime.datetime):
+        return value
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value.astimezone(datetime.UTC)
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -130,7 +141,7 @@ class CursorPagination(pagination.CursorPagination):
                     raise ValueError("A cursor position is made of strings.")
                 # clean() also runs the range validators: an id too large for the column is refused here.
                 pairs = zip(self.fields, values, strict=True)
-                self.position_values = [field.clean(value, None) for field, value in pairs]
+                self.position_values = [in_utc(field.clean(value, None)) for field, value in pairs]
         except Exception as error:
             # DRF answers a malformed cursor with 404; a bad parameter is a 400 naming it.
             raise ValidationError(

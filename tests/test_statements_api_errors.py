@@ -40,6 +40,9 @@ def cursor(position=None, **tokens):
         ({"date_before": "2025-13-01"}, "date_before", "ISO date"),
         ({"date_after": "10/12/2025"}, "date_after", "ISO date"),
         ({"updated_after": "last week"}, "updated_after", "'last week' is not an ISO 8601"),
+        # No UTC value: before year 1 or after year 9999 once the offset is applied.
+        ({"updated_after": "0001-01-01T00:00:00+14:00"}, "updated_after", "is not an ISO 8601"),
+        ({"updated_after": "9999-12-31T23:59:59-14:00"}, "updated_after", "is not an ISO 8601"),
         ({"stance": "NOPE"}, "stance", "'NOPE'"),
         ({"stance": "k1"}, "stance", "'k1'"),
         ({"speaker": "no-such-actor"}, "speaker", "Unknown actor: 'no-such-actor'"),
@@ -67,6 +70,11 @@ def cursor(position=None, **tokens):
         ({"cursor": cursor(json.dumps(["2025-12-10"]))}, "cursor", "Malformed cursor"),
         ({"cursor": cursor("2025-12-10")}, "cursor", "Malformed cursor"),
         ({"cursor": cursor(json.dumps(["2025-12-10", "1"]), r="x")}, "cursor", "Malformed cursor"),
+        (
+            {"ordering": "updated_at", "cursor": cursor(json.dumps(["0001-01-01T00:00:00+14:00", "1"]))},
+            "cursor",
+            "Malformed cursor",
+        ),
         ({"page_size": "abc"}, "page_size", "whole number"),
         ({"page_size": "0"}, "page_size", "whole number"),
         ({"page_size": "-5"}, "page_size", "whole number"),
