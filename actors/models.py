@@ -20,6 +20,17 @@ def fold(text):
     return unicodedata.normalize("NFKC", text or "").casefold().strip()
 
 
+def sits_beneath_itself(node):
+    """Whether following `parent` up from a saved `node` leads back to it (a cycle, or itself as parent)."""
+    ancestor, seen = node.parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if node.pk is not None and ancestor.pk == node.pk:
+            return True
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+    return False
+
+
 class ActorKind(models.TextChoices):
     STATE = "state", "State"
     INTERNATIONAL_ORGANIZATION = "international_organization", "International organization"
@@ -134,14 +145,18 @@ class Actor(models.Model):
         return reverse("actor-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        # The form leaves `id` out, so the database's not-own-country check is not run before the save.
+        if self.pk and self.country_id == self.pk:
+            raise ValidationError({"country": "An actor cannot be its own country."})
         if self.country_id and self.country.kind != ActorKind.STATE:
             raise ValidationError({"country": "The country must be an actor of kind state."})
-        ancestor, seen = self.parent, set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "An actor cannot sit beneath itself."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if sits_beneath_itself(self):
+            raise ValidationError({"parent": "An actor cannot sit beneath itself."})
+        # What others record about this actor holds only for its kind: a country is a state, a post is not a person.
+        if self.pk and self.kind != ActorKind.STATE and self.country_actors.exists():
+            raise ValidationError({"kind": "Other actors have this one as their country: it must stay a state."})
+        if self.pk and self.kind == ActorKind.PERSON and self.posts.exists():
+            raise ValidationError({"kind": "Roles are held in this organization: it cannot be a person."})
 
     def role_on(self, date):
         """The role this person held on `date` (the most recently started one), or None.

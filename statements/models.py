@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, Role, fold
+from actors.models import Actor, Role, fold, sits_beneath_itself
 
 CAMEO_CODE = RegexValidator(r"^[0-9]{2,4}$", "A CAMEO code is two to four digits, kept as text: 010, not 10.")
 
@@ -204,6 +204,9 @@ class StanceCategory(models.Model):
     def clean(self):
         if self.parent_id and self.taxonomy_id and self.parent.taxonomy_id != self.taxonomy_id:
             raise ValidationError({"parent": "The parent must belong to the same taxonomy."})
+        # A family beneath its own act would drop out of the tree (the stance filter, the admin's choices).
+        if sits_beneath_itself(self):
+            raise ValidationError({"parent": "A category cannot sit beneath itself or one of its acts."})
 
 
 class Source(models.Model):

@@ -180,3 +180,21 @@ def test_every_registered_admin_lists_adds_and_changes_for_a_superuser(client, s
             urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk]))
         for url in urls:
             assert client.get(url).status_code == 200, url
+
+
+def test_an_actor_made_its_own_country_is_a_form_error_not_a_500(client, superuser, cast):
+    client.force_login(superuser)
+    empty = empty_formset
+    data = {
+        "name": "Japan",
+        "slug": "japan",
+        "kind": ActorKind.STATE,
+        "country": cast.japan.pk,
+        "parent": "",
+        "description": "",
+        **{f"{prefix}-{key}": value for prefix in ["names", "identifiers", "posts"] for key, value in empty().items()},
+    }
+    response = client.post(reverse("admin:actors_actor_change", args=[cast.japan.pk]), data)
+    assert response.status_code == 200
+    assert "An actor cannot be its own country." in response.text
+    assert Actor.objects.get(pk=cast.japan.pk).country is None

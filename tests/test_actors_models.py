@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 import pytest
 
 from actors.models import Actor, ActorIdentifier, ActorKind, IdentifierScheme
-from tests.conftest import make_actor
+from tests.conftest import make_actor, make_role
 
 
 @pytest.mark.django_db
@@ -88,3 +88,28 @@ def test_validation_rejects_a_country_that_is_not_a_state_and_a_parent_cycle():
     ministry.parent = joint_staff
     with pytest.raises(ValidationError, match="beneath itself"):
         ministry.clean()
+
+
+@pytest.mark.django_db
+def test_validation_rejects_an_actor_its_own_country():
+    japan = make_actor("Japan", kind=ActorKind.STATE)
+
+    japan.country = japan
+    with pytest.raises(ValidationError, match="its own country"):
+        japan.clean()
+
+
+@pytest.mark.django_db
+def test_validation_keeps_a_country_a_state_and_an_organization_with_posts_not_a_person():
+    japan = make_actor("Japan", kind=ActorKind.STATE)
+    government = make_actor("Government of Japan", kind=ActorKind.GOVERNMENT_BODY, country=japan)
+    koizumi = make_actor("Shinjiro Koizumi")
+    make_role(koizumi, government)
+
+    japan.kind = ActorKind.PERSON
+    with pytest.raises(ValidationError, match="must stay a state"):
+        japan.clean()
+    japan.kind = ActorKind.STATE
+    government.kind = ActorKind.PERSON
+    with pytest.raises(ValidationError, match="cannot be a person"):
+        government.clean()

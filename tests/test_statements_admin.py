@@ -587,3 +587,23 @@ def test_statement_changelist_query_budget(client, superuser, django_assert_max_
     with django_assert_max_num_queries(10):
         response = client.get(reverse(CHANGELIST))
     assert len(response.context["cl"].result_list) == 30
+
+
+def test_a_category_made_its_own_parent_is_a_form_error_not_a_500(client, superuser):
+    family = category("K")
+    client.force_login(superuser)
+    data = {
+        "taxonomy": family.taxonomy_id,
+        "code": "K",
+        "label": family.label,
+        "description": "",
+        "parent": family.pk,
+        "cameo": family.cameo,
+        "plover": family.plover,
+        "plover_mode": "",
+        "quad": family.quad,
+    }
+    response = client.post(reverse("admin:statements_stancecategory_change", args=[family.pk]), data)
+    assert response.status_code == 200
+    assert "A category cannot sit beneath itself" in response.text
+    assert category("K").parent is None

@@ -1,5 +1,6 @@
 """The default taxonomy, DST v1, as the data migration loads it into every database."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 import pytest
@@ -95,3 +96,13 @@ def test_with_descendants_takes_a_family_and_its_acts():
     ids = StanceCategory.objects.with_descendants([dst("K")])
 
     assert ids == {dst("K").pk, dst("K1").pk, dst("K2").pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("new_parent", ["K", "K1"])
+def test_validation_rejects_a_family_beneath_itself_or_its_act(new_parent):
+    family = dst("K")
+    family.parent = dst(new_parent)
+
+    with pytest.raises(ValidationError, match="beneath itself"):
+        family.clean()
