@@ -70,10 +70,11 @@ class StatementForm(forms.ModelForm):
             self.fields["date"].help_text = DATE_HELP_TEXT
         status = self.fields.get("status")
         if status is not None and not self.can_publish:
-            # A curator may keep the status a reviewer set, but not set published or retracted.
+            # A curator may keep the status a reviewer set, but not set published or retracted, nor take a
+            # statement out of them: sending a published one back to draft would retract it from the public.
             allowed = {Status.DRAFT, Status.IN_REVIEW}
-            if self.instance.pk:
-                allowed.add(self.instance.status)
+            if self.instance.pk and self.instance.status in {Status.PUBLISHED, Status.RETRACTED}:
+                allowed = {self.instance.status}
             status.choices = [(value, label) for value, label in Status.choices if value in allowed]
             status.error_messages["invalid_choice"] = PUBLISH_DENIED
             status.help_text = STATUS_HELP_TEXT

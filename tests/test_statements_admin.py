@@ -393,6 +393,14 @@ def test_a_curator_cannot_retract(client, curator, world):
     assert_refused(response, statement, "publishing and retracting need the permission to publish statements")
 
 
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
+def test_a_curator_cannot_take_a_published_statement_back_out_of_public_view(client, curator, world, status):
+    statement = world.one_china
+    Citation.objects.create(statement=statement, source=world.source)
+    response = post_change(client, curator, statement, lambda data: data.update(status=status))
+    assert_refused(response, statement, "publishing and retracting need the permission to publish statements")
+
+
 def test_a_tag_cannot_target_both_an_actor_and_a_topic(client, curator, world):
     statement = world.koizumi_briefing
     response = post_change(
