@@ -20,6 +20,15 @@ def fold(text):
     return unicodedata.normalize("NFKC", text or "").casefold().strip()
 
 
+def ids_beneath(queryset, root_ids):
+    """`root_ids` and the ids of every row of `queryset` beneath them through `parent`, one query per level."""
+    found, frontier = set(), set(root_ids)
+    while frontier:
+        found |= frontier
+        frontier = set(queryset.filter(parent__in=frontier).values_list("pk", flat=True)) - found
+    return found
+
+
 def sits_beneath_itself(node):
     """Whether following `parent` up from a saved `node` leads back to it (a cycle, or itself as parent)."""
     ancestor, seen = node.parent, set()
@@ -66,12 +75,7 @@ class ActorQuerySet(models.QuerySet):
 
     def subtree_ids(self, roots):
         """Ids of `roots` and every actor beneath them through `parent`, one query per level."""
-        found = set()
-        frontier = {actor.pk if isinstance(actor, Actor) else actor for actor in roots}
-        while frontier:
-            found |= frontier
-            frontier = set(self.filter(parent__in=frontier).values_list("pk", flat=True)) - found
-        return found
+        return ids_beneath(self, {actor.pk if isinstance(actor, Actor) else actor for actor in roots})
 
     def organization_ids(self, organization):
         """Ids of the bodies that make up `organization`: itself and everything beneath it.

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, Role, fold, sits_beneath_itself
+from actors.models import Actor, Role, fold, ids_beneath, sits_beneath_itself
 
 CAMEO_CODE = RegexValidator(r"^[0-9]{2,4}$", "A CAMEO code is two to four digits, kept as text: 010, not 10.")
 
@@ -163,12 +163,7 @@ class StanceCategoryQuerySet(models.QuerySet):
 
     def with_descendants(self, categories):
         """`categories` and every category beneath them, as a set of ids (one query per level)."""
-        found = set()
-        frontier = {category.pk for category in categories}
-        while frontier:
-            found |= frontier
-            frontier = set(self.filter(parent__in=frontier).values_list("pk", flat=True)) - found
-        return found
+        return ids_beneath(self, {category.pk for category in categories})
 
 
 class StanceCategory(models.Model):
@@ -300,11 +295,8 @@ class StatementQuerySet(models.QuerySet):
         """
         organization_ids = set().union(*(Actor.objects.organization_ids(org) for org in organizations))
         speakers = Statement.speakers.through.objects.filter(statement=OuterRef("pk"))
-        role_on_date = Role.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=OuterRef(OuterRef("date"))),
-            person=OuterRef("actor"),
-            organization__in=organization_ids,
-            start_date__lte=OuterRef(OuterRef("date")),
+        role_on_date = Role.objects.on(OuterRef(OuterRef("date"))).filter(
+            person=OuterRef("actor"), organization__in=organization_ids
         )
         return self.filter(
             Exists(speakers.filter(actor__in=organization_ids)) | Exists(speakers.filter(Exists(role_on_date)))
