@@ -20,6 +20,9 @@ class ReadSchema(AutoSchema):
         return auths
 
 
+# Slugs and codes in detail URLs: DRF's default also takes a NUL, which PostgreSQL refuses in a query (a 500).
+LOOKUP_VALUE_REGEX = r"[^/.\x00]+"
+
 # Error shapes shared by every read endpoint (the statements views use them too).
 BAD_REQUEST = OpenApiResponse(
     description="A parameter could not be understood: the body maps each such parameter to its reasons.",
@@ -48,3 +51,4 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     lookup_field = "slug"
+    lookup_value_regex = LOOKUP_VALUE_REGEX

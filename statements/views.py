@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from actors.views import BAD_REQUEST, NOT_FOUND, ReadSchema
+from actors.views import BAD_REQUEST, LOOKUP_VALUE_REGEX, NOT_FOUND, ReadSchema
 from statements.filters import StanceCategoryFilter, StatementFilter, TopicFilter
 from statements.models import StanceCategory, Statement, Topic
 from statements.serializers import StanceCategorySerializer, StatementSerializer, TopicSerializer
@@ -41,6 +41,7 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TopicSerializer
     filterset_class = TopicFilter
     lookup_field = "slug"
+    lookup_value_regex = LOOKUP_VALUE_REGEX
 
 
 @extend_schema_view(
@@ -56,3 +57,4 @@ class StanceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StanceCategorySerializer
     filterset_class = StanceCategoryFilter
     lookup_field = "code"
+    lookup_value_regex = LOOKUP_VALUE_REGEX

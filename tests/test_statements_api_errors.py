@@ -198,3 +198,12 @@ def test_no_value_of_any_parameter_is_a_server_error(api, some_statements, url_n
         assert response.status_code in (200, 400), (parameter, value, response.content[:200])
         if response.status_code == 400:
             assert parameter in response.json()
+
+
+@pytest.mark.parametrize("url_name", ["actor-detail", "topic-detail", "stance-category-detail"])
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "%", "小泉", "9" * 30])
+def test_no_odd_slug_or_code_in_a_detail_url_is_a_server_error(api, some_statements, url_name, value):
+    # A NUL reached PostgreSQL through the slug lookup (a 500 there); it is no address at all.
+    path = reverse(url_name, kwargs={"code" if url_name == "stance-category-detail" else "slug": "placeholder"})
+    response = api.get(path.replace("placeholder", urllib.parse.quote(value)))
+    assert response.status_code == 404
