@@ -18,11 +18,13 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 install: $(INSTALLED)
 
 # Migrates (SQLite unless DATABASE_URL says otherwise), loads the demo, makes the local admin
-# account (password printed once, or DJANGO_SUPERUSER_PASSWORD) and serves on $(HOST):$(PORT).
+# account (password printed once, or DJANGO_SUPERUSER_PASSWORD), collects static files (so that
+# DJANGO_DEBUG=0 make run works too) and serves on $(HOST):$(PORT).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_admin
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, on SQLite or on the database in DATABASE_URL.

@@ -87,6 +87,8 @@ class Intensity(models.IntegerChoices):
 class TopicQuerySet(models.QuerySet):
     def search(self, query):
         folded = fold(query)
+        if not folded:
+            return self
         alias_match = TopicAlias.objects.filter(topic=OuterRef("pk"), folded__contains=folded)
         return self.filter(Q(name_folded__contains=folded) | Exists(alias_match))
 

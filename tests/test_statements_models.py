@@ -18,6 +18,7 @@ from statements.models import (
     StanceTag,
     Statement,
     Status,
+    Topic,
 )
 from tests.conftest import make_actor, make_role, make_statement, make_tag, make_topic
 
@@ -299,3 +300,11 @@ def test_a_cited_source_cannot_be_deleted(statement):
 
     with pytest.raises(ProtectedError):
         source.delete()
+
+
+@pytest.mark.django_db
+def test_topic_search_of_only_spaces_leaves_the_topics_unfiltered():
+    taiwan = make_topic("Taiwan")
+
+    assert list(Topic.objects.search("   ")) == [taiwan]
+    assert list(Topic.objects.search("TAIW")) == [taiwan]
