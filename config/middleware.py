@@ -18,6 +18,6 @@ class RejectNulCharactersMiddleware:
             for name, value in values.lists():
                 if "\x00" in name or any("\x00" in item for item in value):
                     return JsonResponse(
-                        {name.replace("\x00", "") or source: ["NUL characters are not allowed."]}, status=400
+                        {name.replace("\x00", "") or source: ["Null characters are not allowed."]}, status=400
                     )
         return self.get_response(request)

@@ -32,4 +32,4 @@ def test_a_nul_character_in_a_form_value_is_refused_before_the_admin_sees_it(cli
     response = client.post(reverse("admin:statements_topic_add"), {"slug": "taiwan", "name": "Tai\x00wan"})
 
     assert response.status_code == 400
-    assert response.json() == {"name": ["NUL characters are not allowed."]}
+    assert response.json() == {"name": ["Null characters are not allowed."]}
