@@ -5,6 +5,7 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -316,6 +317,8 @@ class SourceAdmin(admin.ModelAdmin):
     list_select_related = False
     search_fields = ["url", "title", "publisher"]
     date_hierarchy = "published_on"
+    # A URL typed without a scheme is taken as https, as Django 6 will do by default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
