@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from actors.views import BAD_REQUEST, LOOKUP_VALUE_REGEX, NOT_FOUND, ReadSchema
+from config.schema import BAD_REQUEST, LOOKUP_VALUE_REGEX, NOT_FOUND
 from statements.filters import StanceCategoryFilter, StatementFilter, TopicFilter
 from statements.models import StanceCategory, Statement, Topic
 from statements.serializers import StanceCategorySerializer, StatementSerializer, TopicSerializer
@@ -20,7 +20,6 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
     published statements only; any other statement answers 404.
     """
 
-    schema = ReadSchema()
     queryset = Statement.objects.all()
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
@@ -36,7 +35,6 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
 class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     """What statements are about: issues, places and reported events, with their other names."""
 
-    schema = ReadSchema()
     queryset = Topic.objects.prefetch_related("aliases")
     serializer_class = TopicSerializer
     filterset_class = TopicFilter
@@ -52,7 +50,6 @@ class StanceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The stance taxonomy tree (the default taxonomy unless `taxonomy` is given), by code."""
 
     # Paged by code; within one taxonomy a code is unique, and the id breaks ties across taxonomies.
-    schema = ReadSchema()
     queryset = StanceCategory.objects.select_related("parent", "taxonomy").order_by("code", "id")
     serializer_class = StanceCategorySerializer
     filterset_class = StanceCategoryFilter
