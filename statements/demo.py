@@ -32,6 +32,7 @@ from statements.models import (
     Status,
     Topic,
     TopicAlias,
+    first_day,
 )
 
 DEMO_CURATOR_USERNAME = "demo-curator"
@@ -106,12 +107,9 @@ class DemoStatement:
     def __post_init__(self):
         # Statement.save() moves a month or year to its first day; a date listed otherwise here
         # would differ from the saved one on every run and break idempotency.
-        first_day = {
-            DatePrecision.MONTH: self.date.replace(day=1),
-            DatePrecision.YEAR: self.date.replace(month=1, day=1),
-        }.get(self.date_precision, self.date)
-        if self.date != first_day:
-            raise ValueError(f"{self.summary!r}: with {self.date_precision} precision, list the date as {first_day}.")
+        stored = first_day(self.date, self.date_precision)
+        if self.date != stored:
+            raise ValueError(f"{self.summary!r}: with {self.date_precision} precision, list the date as {stored}.")
 
 
 def state(slug, name, code, qid, names=()):

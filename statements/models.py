@@ -84,6 +84,15 @@ class Intensity(models.IntegerChoices):
     CONDEMN = 4, "4 condemn / resolutely oppose"
 
 
+def first_day(date, precision):
+    """The date as stored for its precision: a month or a year keeps its first day, so ranges compare one way."""
+    if precision == DatePrecision.MONTH:
+        return date.replace(day=1)
+    if precision == DatePrecision.YEAR:
+        return date.replace(month=1, day=1)
+    return date
+
+
 class TopicQuerySet(models.QuerySet):
     def search(self, query):
         folded = fold(query)
@@ -360,11 +369,7 @@ class Statement(models.Model):
         return f"{self.date.isoformat()} {self.summary or self.text}"[:120]
 
     def save(self, *args, **kwargs):
-        # Month and year precision keep the first day, so ranges and roles compare one way.
-        if self.date_precision == DatePrecision.MONTH:
-            self.date = self.date.replace(day=1)
-        elif self.date_precision == DatePrecision.YEAR:
-            self.date = self.date.replace(month=1, day=1)
+        self.date = first_day(self.date, self.date_precision)
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
