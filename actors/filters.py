@@ -224,7 +224,7 @@ class CountryFilter(ActorsFilter):
     """Actors that are one of the states' bodies (the state, its organizations beneath it) or have it as country."""
 
     def condition(self, states):
-        body_ids = set().union(*(Actor.objects.organization_ids(state) for state in states))
+        body_ids = Actor.objects.organization_ids(*states)
         return Q(pk__in=body_ids) | Q(**{f"{self.field_name}__{self.lookup_expr}": states})
 
 

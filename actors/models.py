@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from simple_history.models import HistoricalRecords
 
+from config.trees import sits_beneath_itself, subtree_ids
+
 
 def fold(text):
     """The form names are compared in: Unicode-normalised (NFKC) and case-folded, any script.
@@ -18,26 +20,6 @@ def fold(text):
     the database's case rules; the result is the same on SQLite and PostgreSQL.
     """
     return unicodedata.normalize("NFKC", text or "").casefold().strip()
-
-
-def ids_beneath(queryset, root_ids):
-    """`root_ids` and the ids of every row of `queryset` beneath them through `parent`, one query per level."""
-    found, frontier = set(), set(root_ids)
-    while frontier:
-        found |= frontier
-        frontier = set(queryset.filter(parent__in=frontier).values_list("pk", flat=True)) - found
-    return found
-
-
-def sits_beneath_itself(node):
-    """Whether following `parent` up from a saved `node` leads back to it (a cycle, or itself as parent)."""
-    ancestor, seen = node.parent, set()
-    while ancestor is not None and ancestor.pk not in seen:
-        if node.pk is not None and ancestor.pk == node.pk:
-            return True
-        seen.add(ancestor.pk)
-        ancestor = ancestor.parent
-    return False
 
 
 class ActorKind(models.TextChoices):
@@ -74,26 +56,24 @@ class ActorQuerySet(models.QuerySet):
         )
 
     def subtree_ids(self, roots):
-        """Ids of `roots` and every actor beneath them through `parent`, one query per level."""
-        return ids_beneath(self, {actor.pk if isinstance(actor, Actor) else actor for actor in roots})
+        """Ids of `roots` (actors or ids) and every actor beneath them through `parent`, in one query."""
+        return subtree_ids(Actor.objects.filter(pk__in=[getattr(actor, "pk", actor) for actor in roots]), within=self)
 
-    def organization_ids(self, organization):
-        """Ids of the bodies that make up `organization`: itself and everything beneath it.
+    def organization_ids(self, *organizations):
+        """Ids of the bodies that make up the `organizations`: each one and everything beneath it, in one query.
 
         For a state this also takes the organizations whose `country` it is (a ministry recorded
         with country=Japan but no parent). Persons are left out: a person belongs to an
         organization only through a role, on a date.
         """
-        roots = {organization.pk}
-        if organization.kind == ActorKind.STATE:
-            roots |= set(self.filter(country=organization).values_list("pk", flat=True))
-        return set(
-            self.filter(pk__in=self.subtree_ids(roots)).exclude(kind=ActorKind.PERSON).values_list("pk", flat=True)
-        )
+        ids = [organization.pk for organization in organizations]
+        states = [organization.pk for organization in organizations if organization.kind == ActorKind.STATE]
+        roots = Actor.objects.filter(Q(pk__in=ids) | Q(country__in=states))
+        return subtree_ids(roots, within=self.exclude(kind=ActorKind.PERSON))
 
     def affiliated_with(self, organization, on):
         """Actors that belong to `organization` on date `on`: its bodies, and persons holding a role in one."""
-        organization_ids = self.organization_ids(organization)
+        organization_ids = Actor.objects.organization_ids(organization)
         role_holders = Role.objects.on(on).filter(organization__in=organization_ids).values("person")
         return self.filter(Q(pk__in=organization_ids) | Q(pk__in=role_holders))
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, Role, fold, ids_beneath, sits_beneath_itself
+from actors.models import Actor, Role, fold
+from config.trees import sits_beneath_itself, subtree_ids
 
 CAMEO_CODE = RegexValidator(r"^[0-9]{2,4}$", "A CAMEO code is two to four digits, kept as text: 010, not 10.")
 
@@ -173,8 +174,8 @@ class StanceCategoryQuerySet(models.QuerySet):
         return self.filter(taxonomy__is_default=True)
 
     def with_descendants(self, categories):
-        """`categories` and every category beneath them, as a set of ids (one query per level)."""
-        return ids_beneath(self, {category.pk for category in categories})
+        """`categories` and every category beneath them, as a set of ids, in one query."""
+        return subtree_ids(StanceCategory.objects.filter(pk__in=[category.pk for category in categories]), within=self)
 
 
 class StanceCategory(models.Model):
@@ -304,7 +305,7 @@ class StatementQuerySet(models.QuerySet):
         it, for a state anything of that country), or is a person holding a role in one of those
         bodies on the statement's date: never by today's role.
         """
-        organization_ids = set().union(*(Actor.objects.organization_ids(org) for org in organizations))
+        organization_ids = Actor.objects.organization_ids(*organizations)
         speakers = Statement.speakers.through.objects.filter(statement=OuterRef("pk"))
         role_on_date = Role.objects.on(OuterRef(OuterRef("date"))).filter(
             person=OuterRef("actor"), organization__in=organization_ids
