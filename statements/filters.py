@@ -10,24 +10,26 @@ import functools
 import operator
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 
 import django_filters
 from django_filters.constants import EMPTY_VALUES
 
-from actors.filters import (
-    ActorsFilter,
+from actors.filters import ActorsFilter, actors_named
+from actors.models import ActorKind
+from config.filters import (
+    CodesFilter,
     RepeatedChoiceFilter,
     RepeatedDateFilter,
     RepeatedDateTimeFilter,
     RepeatedField,
     RepeatedFilter,
-    actors_named,
+    SlugsField,
+    SlugsFilter,
     quoted,
 )
-from actors.models import ActorKind
+from statements import search
 from statements.models import (
     Channel,
     Polarity,
@@ -38,47 +40,6 @@ from statements.models import (
     Taxonomy,
     Topic,
 )
-
-
-class SlugsField(RepeatedField):
-    """Rows of `queryset` named by `slug_field`, looked up in one query; unknown names are an error."""
-
-    def __init__(self, *, queryset, slug_field="slug", noun="value", **kwargs):
-        self.queryset = queryset
-        self.slug_field = slug_field
-        self.noun = noun
-        super().__init__(**kwargs)
-
-    def resolve(self, values):
-        rows = self.queryset.filter(**{f"{self.slug_field}__in": values})
-        found = {getattr(row, self.slug_field): row for row in rows}
-        unknown = [value for value in values if value not in found]
-        if unknown:
-            message = "Unknown %(noun)s: %(values)s."
-            raise forms.ValidationError(message, code="unknown", params={"noun": self.noun, "values": quoted(unknown)})
-        return [found[value] for value in values]
-
-
-class CodesField(SlugsField):
-    """Names checked to exist somewhere in `queryset`, kept as names (a code may recur across taxonomies)."""
-
-    def resolve(self, values):
-        super().resolve(values)
-        return values
-
-
-class SlugsFilter(RepeatedFilter):
-    field_class = SlugsField
-
-    def __init__(self, *args, queryset, slug_field="slug", noun="value", **kwargs):
-        super().__init__(*args, queryset=queryset, slug_field=slug_field, noun=noun, **kwargs)
-
-    def condition(self, rows):
-        return Q(**{f"{self.field_name}__{self.lookup_expr}": rows})
-
-
-class CodesFilter(SlugsFilter):
-    field_class = CodesField
 
 
 def linked(relation, column, rows):
@@ -160,26 +121,12 @@ class TargetFilter(StanceTagFilter, RepeatedFilter):
 
 
 class TextSearchFilter(RepeatedFilter):
-    """Words in the text or summary.
-
-    On PostgreSQL: full-text search (websearch syntax, "simple" configuration, so no language's
-    stemming) OR-ed with a substring match, so that a CJK fragment, which the parser does not split
-    into words, still matches. Elsewhere: a case-insensitive substring match.
-    """
+    """Words in the text or summary: `statements.search` says what matches on each database."""
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        substring = functools.reduce(
-            operator.or_, (Q(text__icontains=text) | Q(summary__icontains=text) for text in value)
-        )
-        if connections[qs.db].vendor != "postgresql":
-            return qs.filter(substring)
-        words = functools.reduce(
-            operator.or_,
-            (Q(search_document=SearchQuery(text, search_type="websearch", config="simple")) for text in value),
-        )
-        return qs.alias(search_document=SearchVector("text", "summary", config="simple")).filter(words | substring)
+        return search.matching(qs, value, on_postgresql=connections[qs.db].vendor == "postgresql")
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -272,14 +219,17 @@ class StatementFilter(django_filters.FilterSet):
     q = TextSearchFilter(
         field_name="text",
         lookup_expr="icontains",
-        help_text="Text searched in the words and the summary (PostgreSQL: full-text search with web-search "
-        'syntax such as "grave concern" -russia, or a substring; elsewhere: a substring, ignoring case). '
-        "Repeat for alternatives (OR).",
+        help_text="Words of the text or summary. On PostgreSQL: full-text search with web-search syntax "
+        '(`"grave concern" -russia`, `or`), English word forms matched (concerns, concerned: concern), ranked best '
+        "first unless `ordering` is given; a query in a script written without spaces (Japanese, Chinese, Korean, "
+        "Thai) matches each space-separated part as a substring. Elsewhere (SQLite): each part as a substring, "
+        "ignoring case. Repeat for alternatives (OR).",
     )
     ordering = django_filters.OrderingFilter(
         fields=["date", "updated_at"],
         error_messages={"invalid_choice": "'%(value)s' is not one of: date, -date, updated_at, -updated_at."},
-        help_text="Order of the results: date, -date (the default: newest first), updated_at or -updated_at. "
+        help_text="Order of the results: date, -date (the default: newest first; with `q` on PostgreSQL, best "
+        "match first), updated_at or -updated_at. "
         "Ties are broken by id.",
     )
 
@@ -299,6 +249,12 @@ class StatementFilter(django_filters.FilterSet):
         if tag_conditions:
             same_tag = StanceTag.objects.filter(*tag_conditions, statement=OuterRef("pk"))
             queryset = queryset.filter(Exists(same_tag))
+        texts = self.form.cleaned_data.get("q")
+        if texts and not self.form.cleaned_data.get("ordering"):
+            # The best matches first; the newest first among equals.
+            rank = search.rank(texts, on_postgresql=connections[queryset.db].vendor == "postgresql")
+            if rank is not None:
+                queryset = queryset.annotate(search_rank=rank).order_by("-search_rank", "-date", "-id")
         return queryset
 
 

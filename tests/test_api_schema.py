@@ -69,11 +69,13 @@ def test_schema_names_every_statement_filter_with_a_description(schema):
 def test_schema_types_the_statement_filters(schema):
     statement_parameters = parameters(schema, "/api/v1/statements/")
 
+    # Bounded as the filters bound them: 50 values of 200 characters at most.
     assert statement_parameters["date_after"]["schema"] == {
         "type": "array",
-        "items": {"type": "string", "format": "date"},
+        "items": {"type": "string", "format": "date", "maxLength": 200},
+        "maxItems": 50,
     }
-    assert statement_parameters["updated_after"]["schema"]["items"] == {"type": "string", "format": "date-time"}
+    assert statement_parameters["updated_after"]["schema"]["items"]["format"] == "date-time"
     assert statement_parameters["polarity"]["schema"]["items"]["enum"] == ["favor", "against", "neutral", "unclear"]
     assert set(statement_parameters["ordering"]["schema"]["items"]["enum"]) == {
         "date",

@@ -1,0 +1,207 @@
+"""Filter building blocks every API filterset shares.
+
+Every parameter may repeat, and repeated values mean OR (`?kind=state&kind=military`). A value
+that cannot be understood (an unknown slug, a choice that does not exist, a date that is not a
+date) fails form validation, which django-filter's DRF backend answers with a 400 whose body
+names the parameter and the reason. A parameter is bounded: at most MAX_VALUES values of at most
+MAX_VALUE_LENGTH characters each, so no request can ask the database for a thousand searches.
+"""
+
+import datetime
+import functools
+import operator
+
+from django import forms
+from django.db.models import Q
+
+import django_filters
+from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
+
+# Ids are 64-bit; a longer run of digits can only be a slug (and must not reach the database as an int).
+MAX_ID = 2**63 - 1
+MAX_VALUES = 50
+MAX_VALUE_LENGTH = 200
+
+
+def quoted(values):
+    # Messages take user input only through `params`: django-filter %-formats every message.
+    return ", ".join(f"'{value}'" for value in values)
+
+
+class RepeatableInput(forms.TextInput):
+    """A text input that reads every occurrence of its parameter, not only the last one."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        return [data[name]] if name in data else []
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        return super().format_value(value)
+
+
+class RepeatedField(forms.Field):
+    """All values of a repeatable parameter, each cleaned by `item_field`; blank values are ignored.
+
+    Subclasses turn the cleaned values into what the filter needs in `resolve` (rows looked up in
+    one query, for instance), and raise `forms.ValidationError` for values that name nothing.
+    """
+
+    widget = RepeatableInput
+
+    def __init__(self, *, item_field=None, **kwargs):
+        self.item_field = item_field or forms.CharField(required=False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        return [item for item in values if item not in EMPTY_VALUES]
+
+    def validate(self, values):
+        super().validate(values)
+        if len(values) > MAX_VALUES:
+            message = "At most %(limit)s values are accepted for one parameter (%(count)s were given)."
+            raise forms.ValidationError(message, code="too_many", params={"limit": MAX_VALUES, "count": len(values)})
+        too_long = [item for item in values if isinstance(item, str) and len(item) > MAX_VALUE_LENGTH]
+        if too_long:
+            message = "A value is at most %(limit)s characters long (one given has %(length)s)."
+            params = {"limit": MAX_VALUE_LENGTH, "length": max(len(item) for item in too_long)}
+            raise forms.ValidationError(message, code="too_long", params=params)
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.validate(values)
+        cleaned, errors = [], []
+        for item in values:
+            try:
+                item = self.item_field.clean(item)
+            except forms.ValidationError as error:
+                errors.extend(error.error_list)
+            else:
+                # A value of only spaces says nothing: it is left out, as an absent one is.
+                if item not in EMPTY_VALUES and item not in cleaned:
+                    cleaned.append(item)
+        if errors:
+            raise forms.ValidationError(errors)
+        return self.resolve(cleaned) if cleaned else []
+
+    def resolve(self, values):
+        return values
+
+
+class RepeatedFilter(django_filters.Filter):
+    """A filter whose parameter may repeat: a row matches when it matches any of the values.
+
+    The OpenAPI schema documents it as an array of `item_schema` sent as a repeated parameter
+    (style form, explode true), with the filter's `help_text` as its description.
+    """
+
+    field_class = RepeatedField
+    item_schema = {"type": "string"}
+
+    def __init__(self, *args, item_schema=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = {**(item_schema or self.item_schema), "maxLength": MAX_VALUE_LENGTH}
+        schema = {"type": "array", "items": items, "maxItems": MAX_VALUES}
+        if self.extra.get("help_text"):
+            schema["description"] = str(self.extra["help_text"])
+        extend_schema_field(schema)(self)
+
+    def condition(self, values):
+        """The Q a row must satisfy for `values` (any of them)."""
+        lookup = f"{self.field_name}__{self.lookup_expr}"
+        return functools.reduce(operator.or_, (Q(**{lookup: value}) for value in values))
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return self.get_method(qs)(self.condition(value))
+
+
+class RepeatedChoiceFilter(RepeatedFilter):
+    def __init__(self, *args, choices, **kwargs):
+        names = [str(value) for value, _ in choices]
+        item_field = forms.ChoiceField(
+            choices=choices,
+            error_messages={"invalid_choice": f"'%(value)s' is not one of: {', '.join(names)}."},
+        )
+        super().__init__(*args, item_field=item_field, item_schema={"type": "string", "enum": names}, **kwargs)
+
+
+class IsoDateField(forms.DateField):
+    input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            message = "'%(value)s' is not an ISO date (YYYY-MM-DD)."
+            raise forms.ValidationError(message, code="invalid", params={"value": value}) from None
+
+
+class IsoDateTimeValueField(IsoDateTimeField):
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+            # In UTC, as the database compares it: 0001-01-01T00:00+14:00 has no UTC value (a 500 on SQLite).
+            return moment.astimezone(datetime.UTC) if moment is not None else None
+        except (forms.ValidationError, OverflowError):
+            message = "'%(value)s' is not an ISO 8601 date and time (2025-12-10T09:30:00Z)."
+            raise forms.ValidationError(message, code="invalid", params={"value": value}) from None
+
+
+class RepeatedDateFilter(RepeatedFilter):
+    def __init__(self, *args, **kwargs):
+        item_schema = {"type": "string", "format": "date"}
+        super().__init__(*args, item_field=IsoDateField(), item_schema=item_schema, **kwargs)
+
+
+class RepeatedDateTimeFilter(RepeatedFilter):
+    def __init__(self, *args, **kwargs):
+        item_schema = {"type": "string", "format": "date-time"}
+        super().__init__(*args, item_field=IsoDateTimeValueField(), item_schema=item_schema, **kwargs)
+
+
+class SlugsField(RepeatedField):
+    """Rows of `queryset` named by `slug_field`, looked up in one query; unknown names are an error."""
+
+    def __init__(self, *, queryset, slug_field="slug", noun="value", **kwargs):
+        self.queryset = queryset
+        self.slug_field = slug_field
+        self.noun = noun
+        super().__init__(**kwargs)
+
+    def resolve(self, values):
+        rows = self.queryset.filter(**{f"{self.slug_field}__in": values})
+        found = {getattr(row, self.slug_field): row for row in rows}
+        unknown = [value for value in values if value not in found]
+        if unknown:
+            message = "Unknown %(noun)s: %(values)s."
+            raise forms.ValidationError(message, code="unknown", params={"noun": self.noun, "values": quoted(unknown)})
+        return [found[value] for value in values]
+
+
+class CodesField(SlugsField):
+    """Names checked to exist somewhere in `queryset`, kept as names (a code may recur across taxonomies)."""
+
+    def resolve(self, values):
+        super().resolve(values)
+        return values
+
+
+class SlugsFilter(RepeatedFilter):
+    field_class = SlugsField
+
+    def __init__(self, *args, queryset, slug_field="slug", noun="value", **kwargs):
+        super().__init__(*args, queryset=queryset, slug_field=slug_field, noun=noun, **kwargs)
+
+    def condition(self, rows):
+        return Q(**{f"{self.field_name}__{self.lookup_expr}": rows})
+
+
+class CodesFilter(SlugsFilter):
+    field_class = CodesField
