@@ -147,8 +147,7 @@ class Actor(models.Model):
 
         Reads `self.roles.all()`, so a prefetched set of roles costs no query.
         """
-        held = [role for role in self.roles.all() if role.covers(date)]
-        return max(held, key=lambda role: (role.start_date, role.pk)) if held else None
+        return role_held_on(self.roles.all(), date)
 
 
 class ActorName(models.Model):
@@ -191,6 +190,17 @@ class ActorIdentifier(models.Model):
 
     def __str__(self):
         return f"{self.scheme}:{self.value}"
+
+
+def role_held_on(roles, date):
+    """Of `roles` (anything with `start_date`, `end_date` and `pk`), the one held on `date`, or None.
+
+    Ends are inclusive; of overlapping roles the most recently started one wins, then the newest row.
+    """
+    if isinstance(date, datetime.datetime):
+        date = date.date()
+    held = [role for role in roles if role.start_date <= date and (role.end_date is None or date <= role.end_date)]
+    return max(held, key=lambda role: (role.start_date, role.pk)) if held else None
 
 
 class RoleQuerySet(models.QuerySet):
@@ -246,8 +256,3 @@ class Role(models.Model):
             errors["end_date"] = "The end date cannot be before the start date."
         if errors:
             raise ValidationError(errors)
-
-    def covers(self, date):
-        if isinstance(date, datetime.datetime):
-            date = date.date()
-        return self.start_date <= date and (self.end_date is None or date <= self.end_date)

@@ -23,6 +23,11 @@ def in_utc(value):
     return value.astimezone(datetime.UTC)
 
 
+def position_text(value):
+    """A cursor's text for an ordering value, as Django's `value_to_string` writes a date, a datetime or a number."""
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
 class CursorPagination(pagination.CursorPagination):
     """Cursor paging that follows the ordering the filters chose, with `id` breaking ties.
 
@@ -56,15 +61,22 @@ class CursorPagination(pagination.CursorPagination):
             ordering.append("-id" if descending else "id")
         return tuple(ordering)
 
-    def ordering_fields(self, model, ordering):
-        """The model fields of `ordering`: local, never null, not relations (a cursor stores their values)."""
+    def ordering_fields(self, queryset, ordering):
+        """(name, field) of each name in `ordering`: local model fields or annotations, never null, not relations.
+
+        A cursor stores their values, so each must have one per row and a text form to store it in.
+        """
         fields = []
         for name in ordering:
             name = name.lstrip("-")
-            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-            if field.is_relation or field.null:
-                raise ImproperlyConfigured(f"Cursor paging cannot order {model.__name__} by {name!r}.")
-            fields.append(field)
+            if name in queryset.query.annotations:
+                field = queryset.query.annotations[name].output_field
+            else:
+                field = queryset.model._meta.pk if name == "pk" else queryset.model._meta.get_field(name)
+                if field.is_relation or field.null:
+                    raise ImproperlyConfigured(f"Cursor paging cannot order {queryset.model.__name__} by {name!r}.")
+                name = field.name
+            fields.append((name, field))
         return fields
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -73,7 +85,7 @@ class CursorPagination(pagination.CursorPagination):
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
         self.ordering = self.get_ordering(request, queryset, view)
-        self.fields = self.ordering_fields(queryset.model, self.ordering)
+        self.fields = self.ordering_fields(queryset, self.ordering)
 
         self.cursor = self.decode_cursor(request)
         if self.cursor is None:
@@ -120,14 +132,16 @@ class CursorPagination(pagination.CursorPagination):
     def after(self, values, reverse):
         """Rows strictly beyond the position `values`, in the ordering's direction (or against it)."""
         alternatives, equal_so_far = [], Q()
-        for name, field, value in zip(self.ordering, self.fields, values, strict=True):
-            descending = name.startswith("-") != reverse
-            alternatives.append(equal_so_far & Q(**{f"{field.name}__{'lt' if descending else 'gt'}": value}))
-            equal_so_far &= Q(**{field.name: value})
+        for ordering_name, (name, _), value in zip(self.ordering, self.fields, values, strict=True):
+            descending = ordering_name.startswith("-") != reverse
+            alternatives.append(equal_so_far & Q(**{f"{name}__{'lt' if descending else 'gt'}": value}))
+            equal_so_far &= Q(**{name: value})
         return functools.reduce(operator.or_, alternatives)
 
     def _get_position_from_instance(self, instance, ordering):
-        return json.dumps([field.value_to_string(instance) for field in self.fields], separators=(",", ":"))
+        # A row is a model instance or, from a values() queryset, a dict.
+        values = [instance[name] if isinstance(instance, dict) else getattr(instance, name) for name, _ in self.fields]
+        return json.dumps([position_text(value) for value in values], separators=(",", ":"))
 
     def decode_cursor(self, request):
         try:
@@ -141,7 +155,7 @@ class CursorPagination(pagination.CursorPagination):
                     raise ValueError("A cursor position is made of strings.")
                 # clean() also runs the range validators: an id too large for the column is refused here.
                 pairs = zip(self.fields, values, strict=True)
-                self.position_values = [in_utc(field.clean(value, None)) for field, value in pairs]
+                self.position_values = [in_utc(field.clean(value, None)) for (_, field), value in pairs]
         except Exception as error:
             # DRF answers a malformed cursor with 404; a bad parameter is a 400 naming it.
             raise ValidationError(
