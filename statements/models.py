@@ -283,21 +283,6 @@ class StatementQuerySet(models.QuerySet):
             return self
         return self.published()
 
-    def with_related(self):
-        speakers = Actor.objects.prefetch_related(
-            models.Prefetch("roles", queryset=Role.objects.select_related("organization"))
-        )
-        return self.prefetch_related(
-            models.Prefetch("speakers", queryset=speakers),
-            "recipients",
-            "topics",
-            models.Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            models.Prefetch(
-                "stance_tags",
-                queryset=StanceTag.objects.select_related("category", "target_actor", "target_topic", "curator"),
-            ),
-        )
-
     def spoken_by_members_of(self, *organizations):
         """Statements a speaker of which belonged to one of `organizations` on the statement's date.
 

@@ -1,7 +1,7 @@
 """Read shapes of statements, topics and stance categories.
 
-Everything nested is read from the prefetches of `Statement.objects.with_related()`: no field
-here runs a query of its own.
+The statement serializers document the shape the API serves (the OpenAPI schema is built from
+them); the rows themselves are assembled by `statements.documents`, held to this shape by a test.
 """
 
 from drf_spectacular.utils import extend_schema_field
