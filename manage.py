@@ -8,6 +8,10 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if sys.argv[1:2] != ["runserver"]:
+        # Web requests are bounded by DJANGO_STATEMENT_TIMEOUT; commands (migrate, imports, exports,
+        # generated data) may run longer, unless DJANGO_COMMAND_STATEMENT_TIMEOUT bounds them too.
+        os.environ["DJANGO_STATEMENT_TIMEOUT"] = os.environ.get("DJANGO_COMMAND_STATEMENT_TIMEOUT", "0")
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -1,6 +1,10 @@
 """Request checks that hold for every view, the API and the admin alike."""
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
+
+from psycopg.errors import QueryCanceled
 
 
 class RejectNulCharactersMiddleware:
@@ -21,3 +25,35 @@ class RejectNulCharactersMiddleware:
                         {name.replace("\x00", "") or source: ["Null characters are not allowed."]}, status=400
                     )
         return self.get_response(request)
+
+
+class QueryTimeoutMiddleware:
+    """Answer 503 when PostgreSQL cancelled a query that ran past `statement_timeout`.
+
+    The worker stays alive and the connection usable; the client learns why and when to retry, in
+    JSON under /api/ and as a short page elsewhere (the admin).
+    """
+
+    retry_after_seconds = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        cancelled = isinstance(exception, OperationalError) and isinstance(exception.__cause__, QueryCanceled)
+        if not cancelled:
+            return None
+        seconds = settings.STATEMENT_TIMEOUT_MS / 1000
+        detail = (
+            f"The database took longer than the {seconds:g} s allowed for one query and stopped it. "
+            "Narrow the request (more filters, a shorter date range, a smaller page_size) or try again later."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": detail, "code": "query_timeout"}, status=503)
+        else:
+            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(self.retry_after_seconds)
+        return response

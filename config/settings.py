@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectNulCharactersMiddleware",
+    "config.middleware.QueryTimeoutMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,6 +85,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Bounds on PostgreSQL: a query running longer than DJANGO_STATEMENT_TIMEOUT milliseconds is cancelled
+# (the request answers 503, well before gunicorn's 30 s would kill the worker), and a server that does
+# not answer within DJANGO_DB_CONNECT_TIMEOUT seconds is an error, not a hang. manage.py lifts the
+# first for commands other than runserver: migrations, imports and exports may run for minutes.
+STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_STATEMENT_TIMEOUT", "5000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")),
+        "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
