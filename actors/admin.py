@@ -3,46 +3,12 @@
 import datetime
 
 from django.contrib import admin
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.forms import PersonRoleFormSet
 from actors.models import Actor, ActorIdentifier, ActorKind, ActorName, Role
-
-
-class SubquerySearchMixin:
-    """Search through to-many relations (aliases, identifiers) without DISTINCT over the page query.
-
-    Django's admin de-duplicates such a search with SELECT DISTINCT over every column of the page;
-    here the joins stay inside `pk IN (subquery)`, so the page query keeps no join and no DISTINCT.
-    """
-
-    def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if not may_have_duplicates:
-            return results, False
-        matches, _ = super().get_search_results(request, self.model._default_manager.all(), search_term)
-        return queryset.filter(pk__in=matches.values("pk")), False
-
-
-class RelatedIconsMixin:
-    """Which related-object icons (add, change, delete, view) each foreign key of the form offers.
-
-    Adding a missing actor, source or topic from a form is common; deleting the actor a field points
-    at (Japan, from Koizumi's page), or editing the taxonomy from a tag row, is not.
-    """
-
-    related_icons = {}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in self.related_icons and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
-            offered = self.related_icons[db_field.name]
-            for icon in ["add", "change", "delete", "view"]:
-                if icon not in offered:
-                    setattr(formfield.widget, f"can_{icon}_related", False)
-        return formfield
+from config.admin import CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin
 
 
 class ActorNameInline(admin.TabularInline):
@@ -94,7 +60,7 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+class ActorAdmin(CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "parent"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country", "parent"]
@@ -133,7 +99,7 @@ class HeldFilter(admin.SimpleListFilter):
 
 
 @admin.register(Role)
-class RoleAdmin(RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+class RoleAdmin(CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["person", "title", "organization", "start_date", "end_date"]
     list_filter = [HeldFilter, "title", ("organization", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "organization"]
@@ -141,5 +107,4 @@ class RoleAdmin(RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     search_help_text = "Person or organization (any name or alias), or title."
     autocomplete_fields = ["person", "organization"]
     related_icons = {"person": {"add", "change", "view"}, "organization": {"add", "change", "view"}}
-    date_hierarchy = "start_date"
     fields = ["person", "title", "organization", "start_date", "end_date"]

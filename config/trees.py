@@ -5,6 +5,7 @@ PostgreSQL alike, however deep the tree; `UNION` (not `UNION ALL`) stops at rows
 even a cycle that slipped past validation cannot loop.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models.expressions import RawSQL
 
 
@@ -14,7 +15,11 @@ def beneath(roots):
     table = model._meta.db_table
     pk = model._meta.pk.column
     parent = model._meta.get_field("parent").column
-    anchor, params = roots.order_by().values("pk").query.sql_with_params()
+    try:
+        anchor, params = roots.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        # Roots that can match nothing (`pk__in=[]`): a tree of no rows.
+        anchor, params = f"SELECT {pk} FROM {table} WHERE 1 = 0", ()
     return RawSQL(
         f"WITH RECURSIVE tree(id) AS ({anchor} UNION SELECT child.{pk} FROM {table} child "
         f"JOIN tree ON child.{parent} = tree.id) SELECT id FROM tree",

@@ -41,3 +41,9 @@ def test_a_cycle_written_past_validation_ends(db):
     Actor.objects.filter(pk=top.pk).update(parent=bottom)
 
     assert subtree_ids(Actor.objects.filter(pk=middle.pk)) == {top.pk, middle.pk, bottom.pk}
+
+
+def test_no_roots_is_no_tree(db):
+    chain(1)
+
+    assert subtree_ids(Actor.objects.filter(pk__in=[])) == set()
