@@ -6,11 +6,10 @@ import operator
 from django import forms
 from django.db.models import Q
 
-import django_filters
 from django_filters.constants import EMPTY_VALUES
 
 from actors.models import Actor, ActorKind
-from config.filters import MAX_ID, RepeatedChoiceFilter, RepeatedField, RepeatedFilter, quoted
+from config.filters import MAX_ID, FilterSet, RepeatedChoiceFilter, RepeatedField, RepeatedFilter, quoted
 
 
 def actors_named(values):
@@ -101,7 +100,7 @@ class ActorSearchFilter(RepeatedFilter):
         return qs.filter(pk__in=matches.values("pk"))
 
 
-class ActorFilter(django_filters.FilterSet):
+class ActorFilter(FilterSet):
     kind = RepeatedChoiceFilter(
         field_name="kind",
         lookup_expr="exact",

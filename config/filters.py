@@ -7,12 +7,14 @@ names the parameter and the reason. A parameter is bounded: at most MAX_VALUES v
 MAX_VALUE_LENGTH characters each, so no request can ask the database for a thousand searches.
 """
 
+import copy
 import datetime
 import functools
 import operator
 
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 
 import django_filters
 from django_filters.constants import EMPTY_VALUES
@@ -205,3 +207,34 @@ class SlugsFilter(RepeatedFilter):
 
 class CodesFilter(SlugsFilter):
     field_class = CodesField
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, set up per request without deep copies.
+
+    django-filter deep-copies every filter (with the querysets they hold) and builds a new form
+    class for every request: over a millisecond on the statement list, more than its first page
+    costs the database. The filters here keep no state between requests, so each request gets
+    shallow copies, and the form class is built once per filterset (Django deep-copies the form's
+    fields for each form anyway).
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # django_filters.filterset.BaseFilterSet.__init__, with copy.copy for copy.deepcopy.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class

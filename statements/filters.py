@@ -20,6 +20,7 @@ from actors.filters import ActorsFilter, actors_named
 from actors.models import ActorKind
 from config.filters import (
     CodesFilter,
+    FilterSet,
     RepeatedChoiceFilter,
     RepeatedDateFilter,
     RepeatedDateTimeFilter,
@@ -129,7 +130,7 @@ class TextSearchFilter(RepeatedFilter):
         return search.matching(qs, value, on_postgresql=connections[qs.db].vendor == "postgresql")
 
 
-class StatementFilter(django_filters.FilterSet):
+class StatementFilter(FilterSet):
     speaker = ParticipantFilter(
         field_name="speakers",
         lookup_expr="in",
@@ -266,7 +267,7 @@ class TopicSearchFilter(RepeatedFilter):
         return qs.filter(pk__in=matches.values("pk"))
 
 
-class TopicFilter(django_filters.FilterSet):
+class TopicFilter(FilterSet):
     q = TopicSearchFilter(
         field_name="name",
         lookup_expr="icontains",
@@ -278,7 +279,7 @@ class TopicFilter(django_filters.FilterSet):
         fields = []
 
 
-class StanceCategoryFilter(django_filters.FilterSet):
+class StanceCategoryFilter(FilterSet):
     taxonomy = SlugsFilter(
         field_name="taxonomy",
         lookup_expr="in",
