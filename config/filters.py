@@ -180,11 +180,14 @@ class SlugsField(RepeatedField):
     def resolve(self, values):
         rows = self.queryset.filter(**{f"{self.slug_field}__in": values})
         found = {getattr(row, self.slug_field): row for row in rows}
+        self.check_known(values, found)
+        return [found[value] for value in values]
+
+    def check_known(self, values, found):
         unknown = [value for value in values if value not in found]
         if unknown:
             message = "Unknown %(noun)s: %(values)s."
             raise forms.ValidationError(message, code="unknown", params={"noun": self.noun, "values": quoted(unknown)})
-        return [found[value] for value in values]
 
 
 class CodesField(SlugsField):

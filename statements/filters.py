@@ -30,6 +30,7 @@ from config.filters import (
     SlugsFilter,
     quoted,
 )
+from config.trees import beneath
 from statements import search
 from statements.models import (
     Channel,
@@ -87,10 +88,16 @@ class StanceTagFilter:
 
 
 class StanceCategoriesField(SlugsField):
-    """Codes of the default taxonomy, resolved to the ids of those categories and all beneath them."""
+    """Codes of the default taxonomy, resolved to the ids of those categories and all beneath them, in one query.
+
+    A code found anywhere in the subtree exists, so the subtree's codes also tell which codes are unknown.
+    """
 
     def resolve(self, values):
-        return StanceCategory.objects.with_descendants(super().resolve(values))
+        roots = self.queryset.filter(**{f"{self.slug_field}__in": values})
+        subtree = dict(self.queryset.filter(pk__in=beneath(roots)).values_list(self.slug_field, "pk"))
+        self.check_known(values, subtree)
+        return set(subtree.values())
 
 
 class StanceFilter(StanceTagFilter, SlugsFilter):
