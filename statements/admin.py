@@ -1,5 +1,7 @@
 """The curators' workbench: statements with their citations and stance tags, sources, topics, the taxonomy."""
 
+import functools
+import operator
 from collections import Counter
 
 from django.contrib import admin, messages
@@ -7,7 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -16,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Role
 from config.admin import CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, WordSearchMixin
+from config.db import AnyOf
 from statements import search
 from statements.forms import (
     CitationFormSet,
@@ -179,16 +182,22 @@ class StatementAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
             )
         )
 
-    def search_word(self, word, *, on_postgresql):
-        # Names resolve to actors first (a few thousand rows); statements are then found through the
-        # link tables' actor indexes and the text index, one union of ids, never a join per name.
-        worded = search.matching(Statement.objects.order_by(), [word], on_postgresql=on_postgresql).values("pk")
+    def named(self, word):
+        """The speaker and recipient links to actors any name or alias of which holds `word`."""
         actor_ids = list(Actor.objects.search(word).values_list("pk", flat=True))
-        if not actor_ids:
-            return Q(pk__in=worded)
-        spoken = StatementSpeaker.objects.filter(actor__in=actor_ids).values("statement")
-        addressed = StatementRecipient.objects.filter(actor__in=actor_ids).values("statement")
-        return Q(pk__in=worded.union(spoken, addressed))
+        return [model.objects.filter(AnyOf("actor", actor_ids)) for model in (StatementSpeaker, StatementRecipient)]
+
+    def word_ids(self, word, *, on_postgresql):
+        # Names resolve to actors first (a few thousand rows); statements come through the link
+        # tables' actor indexes and the text index: a union of ids, never a join per name.
+        worded = search.matching(Statement.objects.order_by(), [word], on_postgresql=on_postgresql)
+        links = (link.values_list("statement", flat=True) for link in self.named(word))
+        return worded.values_list("pk", flat=True).union(*links, all=True)
+
+    def word_condition(self, word, *, on_postgresql):
+        # One EXISTS over both link tables: two OR-ed would be hashed whole before the first row.
+        spoken, addressed = (link.filter(statement=OuterRef("pk")).values("pk") for link in self.named(word))
+        return Q(Exists(spoken.union(addressed, all=True))) | search.condition([word], on_postgresql)
 
     def check(self, **kwargs):
         # Django refuses to edit a many-to-many with its own through model (admin.E013), since such
@@ -349,21 +358,29 @@ class TopicAdmin(SubquerySearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(CappedCountMixin, admin.ModelAdmin):
     list_display = ["publisher", "title", "published_on", "citation_count", "url"]
-    list_filter = [("published_on", admin.DateFieldListFilter), "publisher"]
+    # No publisher filter or date_hierarchy: both list the distinct values of every source.
+    list_filter = [("published_on", admin.DateFieldListFilter)]
     list_select_related = False
     search_fields = ["url", "title", "publisher"]
-    date_hierarchy = "published_on"
+    # The latest recorded first, read backwards from the primary key rather than sorting every source.
+    ordering = ["-id"]
     # A URL typed without a scheme is taken as https, as Django 6 will do by default.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        # Counted per listed source (a subquery), not grouped over every source before the page is cut.
+        citations = Citation.objects.filter(source=OuterRef("pk")).order_by().values("source")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_count=Subquery(citations.annotate(n=Count("pk")).values("n")))
+        )
 
-    @admin.display(description="citations", ordering="citation_count")
+    @admin.display(description="citations")
     def citation_count(self, source):
-        return source.citation_count
+        return source.citation_count or 0
 
 
 class StanceCategoryInline(admin.TabularInline):
@@ -433,21 +450,29 @@ class StanceTagAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
     fields = ["statement", "category", "target_actor", "target_topic", "polarity", "intensity", "curator", "created_at"]
     readonly_fields = ["curator", "created_at"]
 
-    def search_word(self, word, *, on_postgresql):
-        tags = StanceTag.objects.order_by()
+    def matches(self, word, on_postgresql):
+        """(column, what it must be in) for each way a tag matches `word`; names and codes resolve first."""
         categories = StanceCategory.objects.default_taxonomy().filter(code__iexact=word)
-        statements = search.matching(Statement.objects.order_by(), [word], on_postgresql=on_postgresql)
-        matches = [tags.filter(statement__in=statements.values("pk")).values("pk")]
-        # Names and codes resolve first; a part that names nothing is left out of the union.
-        for column, ids in [
+        return [
             ("category", StanceCategory.objects.with_descendants(categories)),
             ("target_actor", set(Actor.objects.search(word).values_list("pk", flat=True))),
             ("target_topic", set(Topic.objects.search(word).values_list("pk", flat=True))),
-        ]:
-            if ids:
-                matches.append(tags.filter(**{f"{column}__in": ids}).values("pk"))
-        first, *others = matches
-        return Q(pk__in=first.union(*others)) if others else Q(pk__in=first)
+            ("statement", search.matching(Statement.objects.order_by(), [word], on_postgresql).values("pk")),
+        ]
+
+    def word_ids(self, word, *, on_postgresql):
+        tags = StanceTag.objects.order_by()
+        first, *others = (
+            tags.filter(**{f"{column}__in": values}).values_list("pk", flat=True)
+            for column, values in self.matches(word, on_postgresql)
+            # A part that names nothing is left out of the union (statement matches are a subquery).
+            if not isinstance(values, set) or values
+        )
+        return first.union(*others, all=True) if others else first
+
+    def word_condition(self, word, *, on_postgresql):
+        conditions = [Q(**{f"{column}__in": values}) for column, values in self.matches(word, on_postgresql)]
+        return functools.reduce(operator.or_, conditions)
 
     def get_readonly_fields(self, request, obj=None):
         # A tag belongs to one statement; moving it would be a new judgement.

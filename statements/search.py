@@ -114,16 +114,22 @@ def word_query(texts):
     return functools.reduce(operator.or_, queries)
 
 
-def matching(queryset, texts, on_postgresql):
-    """`queryset` narrowed to the statements that match any of `texts`."""
+def condition(texts, on_postgresql):
+    """The Q of the statements that match any of `texts` (None when no text says anything)."""
     texts = [text for text in texts if parts(text)]
     if not texts:
-        return queryset
+        return None
     word_texts = [text for text in texts if on_postgresql and not is_substring_query(text)]
     conditions = [substring_condition(text, on_postgresql) for text in texts if text not in word_texts]
     if word_texts:
         conditions.append(Q(SearchVectorExact(SearchDocument(), word_query(word_texts))))
-    return queryset.filter(functools.reduce(operator.or_, conditions))
+    return functools.reduce(operator.or_, conditions)
+
+
+def matching(queryset, texts, on_postgresql):
+    """`queryset` narrowed to the statements that match any of `texts`."""
+    matches = condition(texts, on_postgresql)
+    return queryset if matches is None else queryset.filter(matches)
 
 
 def rank(texts, on_postgresql):

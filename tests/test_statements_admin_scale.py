@@ -8,6 +8,7 @@ import pytest
 
 from actors.models import ActorKind
 from config.admin import CappedCountPaginator
+from statements.admin import StanceTagAdmin, StatementAdmin
 from statements.models import Polarity, Status
 from tests.conftest import make_actor, make_statement, make_tag, make_topic
 
@@ -79,7 +80,11 @@ def test_a_search_of_too_many_words_says_which_were_searched(signed_in, cast):
         ("radar", {"briefing"}),
     ],
 )
-def test_stance_tag_search_matches_codes_targets_and_statement_words(signed_in, cast, term, expected):
+@pytest.mark.parametrize("driving_limit", [20_000, 1], ids=["by ids", "row by row"])
+def test_stance_tag_search_matches_codes_targets_and_statement_words(
+    signed_in, cast, term, expected, driving_limit, monkeypatch
+):
+    monkeypatch.setattr(StanceTagAdmin, "driving_limit", driving_limit)
     response = signed_in.get(reverse(TAGS), {"q": term})
 
     assert {row.statement_id for row in response.context["cl"].result_list} == {
@@ -122,3 +127,12 @@ def test_the_count_reads_at_most_one_row_past_the_cap(signed_in, cast, monkeypat
     counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
     assert len(counts) == 1
     assert "LIMIT 3" in counts[0]
+
+
+@pytest.mark.parametrize(("term", "expected"), [("Koizumi", {"briefing", "reply"}), ("koizumi radar", {"briefing"})])
+def test_a_name_with_many_statements_is_found_by_probing_each_statement(signed_in, cast, term, expected, monkeypatch):
+    # Past this many matches a word is checked on each statement, newest first.
+    monkeypatch.setattr(StatementAdmin, "driving_limit", 1)
+    response = signed_in.get(reverse(STATEMENTS), {"q": term})
+
+    assert listed(response) == {getattr(cast, name).pk for name in expected}
