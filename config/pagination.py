@@ -136,7 +136,12 @@ class CursorPagination(pagination.CursorPagination):
             descending = ordering_name.startswith("-") != reverse
             alternatives.append(equal_so_far & Q(**{f"{name}__{'lt' if descending else 'gt'}": value}))
             equal_so_far &= Q(**{name: value})
-        return functools.reduce(operator.or_, alternatives)
+        # The first field's bound again, not strict: with it an index on that field starts reading at
+        # the position, instead of reading every earlier page and filtering it away (page 200 cost 1.3 x page 1).
+        (first_name, _), first_value = self.fields[0], values[0]
+        descending = self.ordering[0].startswith("-") != reverse
+        bound = Q(**{f"{first_name}__{'lte' if descending else 'gte'}": first_value})
+        return bound & functools.reduce(operator.or_, alternatives)
 
     def _get_position_from_instance(self, instance, ordering):
         # A row is a model instance or, from a values() queryset, a dict.
