@@ -39,3 +39,14 @@ lint: install
 
 clean-db:
 	rm -f db.sqlite3
+
+# The read path against the raw-SQL baseline, on the PostgreSQL server in DATABASE_URL: 100,000 and
+# 1,000,000 generated statements (see benchmarks/README.md). Never part of `make test`; options go in
+# BENCH_ARGS, e.g. `make bench BENCH_ARGS="--sizes 100000 --samples 30"`.
+.PHONY: bench bench-smoke
+bench: install
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Every figure once on a few thousand statements, bodies compared, goals not asserted, nothing written.
+bench-smoke: install
+	$(BIN)/python -m benchmarks.run --smoke $(BENCH_ARGS)
