@@ -9,7 +9,8 @@ import subprocess
 from benchmarks.databases import ROOT, maintenance_connection, one
 
 RESULTS_DIR = ROOT / "benchmarks" / "results"
-README = ROOT / "benchmarks" / "README.md"
+# The project's README and the benchmark's own both show the latest table, between these markers.
+READMES = [ROOT / "README.md", ROOT / "benchmarks" / "README.md"]
 TABLE_START, TABLE_END = "<!-- bench:table:start -->", "<!-- bench:table:end -->"
 
 
@@ -147,11 +148,16 @@ def write_results(results, results_dir, out):
     tables = "\n".join(markdown(result) for result in results)
     (results_dir / "latest.md").write_text("## Latest `make bench`\n\n" + tables)
     out(f"wrote {results_dir / 'latest.md'}")
-    # Only a run into the committed results updates the README's table.
-    if results_dir.resolve() == RESULTS_DIR.resolve() and README.exists():
-        text = README.read_text()
-        if TABLE_START in text and TABLE_END in text:
-            head, rest = text.split(TABLE_START, 1)
-            _, tail = rest.split(TABLE_END, 1)
-            README.write_text(f"{head}{TABLE_START}\n{tables}{TABLE_END}{tail}")
-            out(f"updated the table in {README}")
+    # Only a run into the committed results updates the READMEs' tables.
+    if results_dir.resolve() == RESULTS_DIR.resolve():
+        for readme in READMES:
+            update_table(readme, tables, out)
+
+
+def update_table(readme, tables, out):
+    text = readme.read_text()
+    if TABLE_START in text and TABLE_END in text:
+        head, rest = text.split(TABLE_START, 1)
+        _, tail = rest.split(TABLE_END, 1)
+        readme.write_text(f"{head}{TABLE_START}\n{tables}{TABLE_END}{tail}")
+        out(f"updated the table in {readme}")
