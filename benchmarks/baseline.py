@@ -57,10 +57,10 @@ def dumps(value):
 # The statement's own columns, in the order `documents` reads them.
 STATEMENT_COLUMNS = (
     "s.id, s.date, s.date_precision, s.channel, s.text, s.is_direct_quote, s.language, s.summary, "
-    "s.status, s.created_at, s.updated_at, s.version"
+    "s.status, s.created_at, s.updated_at, s.version, s.uuid"
 )
 
-RANK = 12  # where a ranked page's rows carry their search rank, after STATEMENT_COLUMNS
+RANK = 13  # where a ranked page's rows carry their search rank, after STATEMENT_COLUMNS
 
 DETAIL_SQL = f"SELECT {STATEMENT_COLUMNS} FROM statements_statement s WHERE s.id = %s AND s.status = 'published'"
 
@@ -98,6 +98,12 @@ FROM statements_citation c JOIN statements_source so ON so.id = c.source_id
 WHERE c.statement_id = ANY(%s::bigint[])
 ORDER BY c.id
 """
+IDENTIFIERS_SQL = """
+SELECT si.statement_id, si.scheme, si.value
+FROM statements_statementidentifier si
+WHERE si.statement_id = ANY(%s::bigint[])
+ORDER BY si.scheme, si.value
+"""
 TAGS_SQL = """
 SELECT tg.statement_id, cat.code, ta.slug, tt.slug, tg.polarity, tg.intensity, u.username
 FROM statements_stancetag tg
@@ -119,9 +125,10 @@ def documents(connection, rows):
         # Prepared: the generic plan (index lookups) beats the custom one (hashing every actor) at any page size.
         queries = [connection.execute(SPEAKERS_SQL, (ids, [row[1] for row in rows]), prepare=True)]
         queries += [
-            connection.execute(sql, (ids,), prepare=True) for sql in (RECIPIENTS_SQL, TOPICS_SQL, SOURCES_SQL, TAGS_SQL)
+            connection.execute(sql, (ids,), prepare=True)
+            for sql in (RECIPIENTS_SQL, TOPICS_SQL, SOURCES_SQL, TAGS_SQL, IDENTIFIERS_SQL)
         ]
-    speakers, recipients, topics, sources, tags = ({} for _ in range(5))
+    speakers, recipients, topics, sources, tags, identifiers = ({} for _ in range(6))
     for statement_id, slug, name, kind, title, organization, organization_name in queries[0].fetchall():
         role = (
             None
@@ -148,6 +155,8 @@ def documents(connection, rows):
                 "curator": curator,
             }
         )
+    for statement_id, scheme, value in queries[5].fetchall():
+        identifiers.setdefault(statement_id, []).append({"scheme": scheme, "value": value})
     return [
         {
             "id": row[0],
@@ -161,6 +170,7 @@ def documents(connection, rows):
             "language": row[6],
             "summary": row[7],
             "topics": topics.get(row[0], []),
+            "identifiers": [{"scheme": "uuid", "value": str(row[12])}, *identifiers.get(row[0], [])],
             "sources": sources.get(row[0], []),
             "stance_tags": tags.get(row[0], []),
             "status": row[8],

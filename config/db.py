@@ -26,8 +26,11 @@ class AnyOf(Expression):
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
+        # As the column's field would send them (a UUID is text on SQLite, for one).
+        field = self.column.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=False) for value in self.values]
         if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s)", (*params, self.values)
-        if not self.values:
+            return f"{column} = ANY(%s)", (*params, values)
+        if not values:
             return "1 = 0", params
-        return f"{column} IN ({', '.join(['%s'] * len(self.values))})", (*params, *self.values)
+        return f"{column} IN ({', '.join(['%s'] * len(values))})", (*params, *values)

@@ -2,6 +2,7 @@
 
 import functools
 import operator
+import uuid
 from collections import Counter
 
 from django.contrib import admin, messages
@@ -35,6 +36,7 @@ from statements.models import (
     StanceCategory,
     StanceTag,
     Statement,
+    StatementIdentifier,
     StatementRecipient,
     StatementSpeaker,
     Status,
@@ -99,6 +101,15 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(date__year=int(self.value()))
 
 
+class StatementIdentifierInline(admin.TabularInline):
+    """The statement's identifiers in other systems; its own uuid is shown above and never changes."""
+
+    model = StatementIdentifier
+    fields = ["scheme", "value"]
+    extra = 0
+    verbose_name_plural = "identifiers in other systems (gdelt, icews, polecat, plover…)"
+
+
 class CitationInline(RelatedIconsMixin, admin.TabularInline):
     model = Citation
     formset = CitationFormSet
@@ -154,18 +165,21 @@ class StatementAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
     search_fields = ["speakers__name", "recipients__name", "text", "summary"]
     search_help_text = (
         "Each word (or \"quoted phrase\") must be a speaker's or recipient's name or alias in any script "
-        "(Koizumi, 小泉), or in the text or summary."
+        "(Koizumi, 小泉), or in the text or summary; or an identifier (gdelt:1234567, uuid:…)."
     )
     # Facet counts would run the stance filter's subtree lookup once per category (50) and count each.
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["speakers", "recipients", "topics"]
-    readonly_fields = ["speaker_roles", "version", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["speaker_roles", "uuid", "version", "created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["speakers", "speaker_roles", "recipients", "date", "date_precision", "channel"]}),
         ("What was said", {"fields": ["text", "is_direct_quote", "language", "summary", "topics"]}),
-        ("Curation", {"fields": ["status", "seen_version", ("version", "created_by"), ("created_at", "updated_at")]}),
+        (
+            "Curation",
+            {"fields": ["status", "seen_version", "uuid", ("version", "created_by"), ("created_at", "updated_at")]},
+        ),
     ]
-    inlines = [CitationInline, StanceTagInline]
+    inlines = [CitationInline, StanceTagInline, StatementIdentifierInline]
     actions = ["send_to_review", "publish"]
 
     def get_queryset(self, request):
@@ -191,13 +205,29 @@ class StatementAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
         # Names resolve to actors first (a few thousand rows); statements come through the link
         # tables' actor indexes and the text index: a union of ids, never a join per name.
         worded = search.matching(Statement.objects.order_by(), [word], on_postgresql=on_postgresql)
-        links = (link.values_list("statement", flat=True) for link in self.named(word))
-        return worded.values_list("pk", flat=True).union(*links, all=True)
+        links = [link.values_list("statement", flat=True) for link in self.named(word)]
+        return worded.values_list("pk", flat=True).union(*links, *self.identified(word), all=True)
+
+    def identified(self, word):
+        """The statement a word of the form scheme:value identifies (uuid:…, gdelt:1234567), as a query of its id."""
+        scheme, separator, value = word.partition(":")
+        if not (separator and scheme and value):
+            return []
+        if scheme == "uuid":
+            try:
+                return [Statement.objects.filter(uuid=uuid.UUID(value)).order_by().values_list("pk", flat=True)]
+            except ValueError:
+                return []
+        held = StatementIdentifier.objects.filter(scheme=scheme, value=value).order_by()
+        return [held.values_list("statement", flat=True)]
 
     def word_condition(self, word, *, on_postgresql):
         # One EXISTS over both link tables: two OR-ed would be hashed whole before the first row.
         spoken, addressed = (link.filter(statement=OuterRef("pk")).values("pk") for link in self.named(word))
-        return Q(Exists(spoken.union(addressed, all=True))) | search.condition([word], on_postgresql)
+        condition = Q(Exists(spoken.union(addressed, all=True))) | search.condition([word], on_postgresql)
+        for identified in self.identified(word):
+            condition |= Q(pk__in=identified)
+        return condition
 
     def check(self, **kwargs):
         # Django refuses to edit a many-to-many with its own through model (admin.E013), since such

@@ -8,6 +8,7 @@ tag against China, not statements against someone and favourable to China.
 
 import functools
 import operator
+import uuid
 
 from django import forms
 from django.db import connections
@@ -18,6 +19,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from actors.filters import ActorsFilter, actors_named
 from actors.models import ActorKind
+from config.db import AnyOf
 from config.filters import (
     CodesFilter,
     FilterSet,
@@ -38,6 +40,7 @@ from statements.models import (
     StanceCategory,
     StanceTag,
     Statement,
+    StatementIdentifier,
     Status,
     Taxonomy,
     Topic,
@@ -73,6 +76,37 @@ class MembersFilter(ActorsFilter):
 class TopicsFilter(SlugsFilter):
     def condition(self, topics):
         return linked("topics", "topic", topics)
+
+
+class IdentifierField(forms.CharField):
+    """`scheme:value`: the statement's `uuid`, or its identifier in another system (gdelt:1234567)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        scheme, separator, identifier = value.partition(":")
+        if not (separator and scheme and identifier):
+            message = "'%(value)s' is not scheme:value (uuid:…, gdelt:1234567)."
+            raise forms.ValidationError(message, code="invalid", params={"value": value})
+        if scheme == "uuid":
+            try:
+                identifier = uuid.UUID(identifier)
+            except ValueError:
+                message = "'%(value)s' is not a UUID."
+                raise forms.ValidationError(message, code="invalid", params={"value": identifier}) from None
+        return scheme, identifier
+
+
+class IdentifierFilter(RepeatedFilter):
+    """Statements with any of the identifiers; one that no statement has matches nothing (it is not an error)."""
+
+    def condition(self, identifiers):
+        uuids = [value for scheme, value in identifiers if scheme == "uuid"]
+        others = [Q(scheme=scheme, value=value) for scheme, value in identifiers if scheme != "uuid"]
+        conditions = [AnyOf("uuid", uuids)] if uuids else []
+        if others:
+            held = StatementIdentifier.objects.filter(functools.reduce(operator.or_, others), statement=OuterRef("pk"))
+            conditions.append(Exists(held))
+        return functools.reduce(operator.or_, (Q(condition) for condition in conditions))
 
 
 class StanceTagFilter:
@@ -197,6 +231,13 @@ class StatementFilter(FilterSet):
         queryset=Topic.objects.all(),
         noun="topic",
         help_text="A topic slug the statement concerns. Repeat for several (OR).",
+    )
+    identifier = IdentifierFilter(
+        field_name="uuid",
+        lookup_expr="exact",
+        item_field=IdentifierField(),
+        help_text="scheme:value of the statement: uuid:… (the tracker's own) or another system's (gdelt:1234567). "
+        "Repeat for several (OR); one no statement has matches nothing.",
     )
     channel = RepeatedChoiceFilter(
         field_name="channel", lookup_expr="exact", choices=Channel.choices, help_text="How it was said. Repeat (OR)."

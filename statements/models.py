@@ -1,11 +1,14 @@
 """What was said: statements, their sources and topics, the stance taxonomy, and stance tags."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from simple_history.models import HistoricalRecords
 
@@ -324,11 +327,14 @@ class Statement(models.Model):
     summary = models.TextField(blank=True)
     topics = models.ManyToManyField(Topic, through=StatementTopic, related_name="statements", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The statement's name everywhere: given at creation, kept across databases, exports and imports.
+    uuid = models.UUIDField("UUID", default=uuid.uuid4, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised by one on every save.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When the statement was first recorded, anywhere: an import keeps it (auto_now_add would not).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[speakers, recipients, topics])
 
@@ -369,6 +375,39 @@ class Statement(models.Model):
     def clean(self):
         if self.is_direct_quote and not self.text.strip():
             raise ValidationError({"text": "A direct quote needs its words."})
+
+
+IDENTIFIER_SCHEME = RegexValidator(
+    r"^[a-z][a-z0-9_-]{0,31}$", "A scheme is a short lower-case name: gdelt, icews, polecat, plover."
+)
+IDENTIFIER_VALUE = RegexValidator(
+    r"^[^\s|]+$", "An identifier is one token: no spaces and no | (the CSV export joins identifiers with it)."
+)
+
+
+class StatementIdentifier(models.Model):
+    """A statement's identifier in another system (gdelt:1234567, polecat:…): unique per scheme.
+
+    The tracker's own identifier is the statement's `uuid`, shown as the scheme `uuid` and never
+    stored here.
+    """
+
+    statement = models.ForeignKey("Statement", on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=32, validators=[IDENTIFIER_SCHEME], help_text="gdelt, icews, polecat, plover…")
+    value = models.CharField(max_length=100, validators=[IDENTIFIER_VALUE])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="statement_identifier_unique_per_scheme"),
+            models.CheckConstraint(
+                condition=~Q(scheme="uuid") & ~Q(scheme="") & ~Q(value=""), name="statement_identifier_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.value}"
 
 
 class Citation(models.Model):

@@ -4,105 +4,92 @@ The statement serializers document the shape the API serves (the OpenAPI schema 
 them); the rows themselves are assembled by `statements.documents`, held to this shape by a test.
 """
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actors.serializers import ActorSummarySerializer, RoleSerializer
-from statements.models import Citation, Plover, StanceCategory, StanceTag, Statement, Topic, TopicAlias
+from actors.models import ActorKind
+from statements.models import (
+    Channel,
+    DatePrecision,
+    Intensity,
+    Plover,
+    Polarity,
+    StanceCategory,
+    Status,
+    Topic,
+    TopicAlias,
+)
+
+# The statement's read shape, declared on plain data: statement_documents builds the dicts.
 
 
-class RoleOnDateSerializer(RoleSerializer):
+class RoleOnDateSerializer(serializers.Serializer):
     """The title a speaker held on the statement's date, and where."""
 
-    class Meta(RoleSerializer.Meta):
-        fields = ["title", "organization", "organization_name"]
-        read_only_fields = fields
+    title = serializers.CharField()
+    organization = serializers.SlugField(help_text="Slug of the organization.")
+    organization_name = serializers.CharField()
 
 
-class SpeakerSerializer(ActorSummarySerializer):
+class SpeakerSerializer(serializers.Serializer):
     """A speaker of a statement, with the role held on the statement's date."""
 
-    role = serializers.SerializerMethodField(help_text="The role held on the statement's date, or null.")
-
-    class Meta(ActorSummarySerializer.Meta):
-        fields = [*ActorSummarySerializer.Meta.fields, "role"]
-        read_only_fields = fields
-
-    @extend_schema_field(RoleOnDateSerializer(allow_null=True))
-    def get_role(self, actor):
-        # Reads the prefetched roles: Actor.role_on filters them in Python.
-        role = actor.role_on(self.context["statement_date"])
-        return RoleOnDateSerializer(role).data if role else None
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ActorKind.choices)
+    role = RoleOnDateSerializer(allow_null=True, help_text="The role held on the statement's date, or null.")
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class RecipientSerializer(serializers.Serializer):
+    """An actor the statement was addressed to."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ActorKind.choices)
+
+
+class StatementIdentifierSerializer(serializers.Serializer):
+    scheme = serializers.CharField(help_text="`uuid` (the tracker's own, first), or another system: gdelt, icews, …")
+    value = serializers.CharField()
+
+
+class CitationSerializer(serializers.Serializer):
     """A source the statement is cited from, with who the source credits for the words."""
 
-    url = serializers.URLField(source="source.url", read_only=True)
-    publisher = serializers.CharField(source="source.publisher", read_only=True)
-    title = serializers.CharField(source="source.title", read_only=True)
-    published_on = serializers.DateField(source="source.published_on", read_only=True, allow_null=True)
-
-    class Meta:
-        model = Citation
-        fields = ["url", "publisher", "title", "published_on", "attribution"]
-        read_only_fields = fields
+    url = serializers.URLField()
+    publisher = serializers.CharField()
+    title = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    attribution = serializers.CharField()
 
 
-class StanceTagSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Stance category code.")
-    target_actor = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the actor the stance is toward."
-    )
-    target_topic = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True, help_text="Slug of the topic the stance is toward."
-    )
-    curator = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, help_text="Username of the curator who made the judgement."
-    )
-
-    class Meta:
-        model = StanceTag
-        fields = ["category", "target_actor", "target_topic", "polarity", "intensity", "curator"]
-        read_only_fields = fields
+class StanceTagSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="Stance category code.")
+    target_actor = serializers.SlugField(allow_null=True, help_text="Slug of the actor the stance is toward.")
+    target_topic = serializers.SlugField(allow_null=True, help_text="Slug of the topic the stance is toward.")
+    polarity = serializers.ChoiceField(choices=Polarity.choices)
+    intensity = serializers.ChoiceField(choices=Intensity.choices)
+    curator = serializers.CharField(help_text="Username of the curator who made the judgement.")
 
 
-class StatementSerializer(serializers.ModelSerializer):
-    speakers = serializers.SerializerMethodField(
-        help_text="Who spoke, each with the role held on the statement's date (or null)."
-    )
-    recipients = ActorSummarySerializer(many=True, read_only=True)
-    topics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True, help_text="Topic slugs.")
-    sources = CitationSerializer(source="citations", many=True, read_only=True)
-    stance_tags = StanceTagSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Statement
-        fields = [
-            "id",
-            "speakers",
-            "recipients",
-            "date",
-            "date_precision",
-            "channel",
-            "text",
-            "is_direct_quote",
-            "language",
-            "summary",
-            "topics",
-            "sources",
-            "stance_tags",
-            "status",
-            "created_at",
-            "updated_at",
-            "version",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(SpeakerSerializer(many=True))
-    def get_speakers(self, statement):
-        context = {**self.context, "statement_date": statement.date}
-        return SpeakerSerializer(statement.speakers.all(), many=True, context=context).data
+class StatementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    speakers = SpeakerSerializer(many=True, help_text="Who spoke, each with the role held on the statement's date.")
+    recipients = RecipientSerializer(many=True)
+    date = serializers.DateField(help_text="For month or year precision, the first day of that month or year.")
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    text = serializers.CharField(help_text="The words, as quoted or paraphrased in the source.")
+    is_direct_quote = serializers.BooleanField()
+    language = serializers.CharField(help_text="BCP 47 tag of the text: en, ja, zh-Hans.")
+    summary = serializers.CharField()
+    topics = serializers.ListField(child=serializers.SlugField(), help_text="Topic slugs.")
+    identifiers = StatementIdentifierSerializer(many=True, help_text="`uuid` first, for life; then other systems'.")
+    sources = CitationSerializer(many=True)
+    stance_tags = StanceTagSerializer(many=True)
+    status = serializers.ChoiceField(choices=Status.choices)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="Raised by one on every save.")
 
 
 class TopicAliasSerializer(serializers.ModelSerializer):

@@ -111,6 +111,7 @@ def test_schema_describes_the_statement_fields_of_the_contract(schema):
         "language",
         "summary",
         "topics",
+        "identifiers",
         "sources",
         "stance_tags",
         "status",
@@ -119,6 +120,7 @@ def test_schema_describes_the_statement_fields_of_the_contract(schema):
         "version",
     }
     assert statement["speakers"]["items"] == {"$ref": "#/components/schemas/Speaker"}
+    assert set(components["StatementIdentifier"]["properties"]) == {"scheme", "value"}
     assert speaker["role"]["nullable"] is True
     assert set(components["StanceTag"]["properties"]) == {
         "category",

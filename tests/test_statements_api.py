@@ -111,6 +111,7 @@ def test_statement_detail_has_every_field_of_the_contract(api, seed_statement):
         "language",
         "summary",
         "topics",
+        "identifiers",
         "sources",
         "stance_tags",
         "status",
@@ -550,10 +551,10 @@ def many_statements(curator):
         make_tag(statement, "K1", curator, target_actor=china)
 
 
-# The statement list, anonymous: 1 the page of statements; then one prefetch each for
-# 2 speakers, 3 the speakers' roles with their organizations, 4 recipients, 5 topics,
-# 6 citations with their sources, 7 stance tags with category, targets and curator.
-STATEMENT_LIST_QUERIES = 7
+# The statement list, anonymous (statement_documents): 1 the page of statements; then 2 speakers and
+# recipients, 3 the speakers' roles, 4 topics, 5 identifiers, 6 citations with their sources, 7 stance
+# tags with category, topic target and curator, 8 the actors all of these name.
+STATEMENT_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("page_size", [1, 50])

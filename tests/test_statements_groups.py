@@ -53,6 +53,11 @@ CURATOR_PERMISSIONS = {
     "statements.view_historicalstatement",
     "statements.view_historicalcitation",
     "statements.view_historicalstancetag",
+    "statements.add_statementidentifier",
+    "statements.change_statementidentifier",
+    "statements.delete_statementidentifier",
+    "statements.view_statementidentifier",
+    "statements.view_historicalstatementidentifier",
 }
 
 
@@ -64,10 +69,15 @@ def granted(group_name):
     }
 
 
+# The latest migration that sets the groups' permissions; 0003_groups created them.
+GROUPS_MIGRATION = "0007_identifier_permissions"
+
+
 def run_migration_function(name):
-    """Run one of 0003_groups' functions on the historical models, as migrate does."""
-    migration = importlib.import_module("statements.migrations.0003_groups")
-    historical_apps = MigrationExecutor(connection).loader.project_state(("statements", "0003_groups")).apps
+    """Run a function of the groups' latest migration (delete_groups: of 0003_groups) on historical models."""
+    module = GROUPS_MIGRATION if name == "create_groups" else "0003_groups"
+    migration = importlib.import_module(f"statements.migrations.{module}")
+    historical_apps = MigrationExecutor(connection).loader.project_state(("statements", module)).apps
     # The functions read only the connection's alias (SQLite forbids a real schema editor in a test transaction).
     getattr(migration, name)(historical_apps, SimpleNamespace(connection=connection))
 

@@ -6,7 +6,9 @@ chunks come out the same each time they are asked for; the English texts plant `
 """
 
 import datetime
+import hashlib
 import random
+import uuid
 
 from statements.models import Channel, Polarity, first_day
 from statements.synthetic.draws import (
@@ -109,6 +111,8 @@ class StatementRows:
                 language,
                 summary,
                 self.statuses.one(rng),
+                # From the seed and the statement's number, not from `rng`: the other rows stay as they were.
+                uuid.UUID(bytes=hashlib.sha256(f"{data.seed}:{number}".encode()).digest()[:16], version=4),
                 1,  # as on creation: the row was saved once
                 curator,
                 created_at,

@@ -51,7 +51,7 @@ TABLES = {
             "statements",
             Statement,
             ("id", "date", "date_precision", "channel", "text", "is_direct_quote", "language", "summary", "status")
-            + ("version", "created_by_id", "created_at", "updated_at"),
+            + ("uuid", "version", "created_by_id", "created_at", "updated_at"),
         ),
         Table("statement speakers", StatementSpeaker, ("id", "statement_id", "actor_id")),
         Table("statement recipients", StatementRecipient, ("id", "statement_id", "actor_id")),
