@@ -1,14 +1,52 @@
 """Read API for statements (by id), topics (by slug) and stance categories (by code)."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+import datetime
+
+from django.http import StreamingHttpResponse
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.schema import BAD_REQUEST, LOOKUP_VALUE_REGEX, NOT_FOUND
+from statements import exchange
 from statements.documents import STATEMENT_COLUMNS, statement_documents
 from statements.filters import StanceCategoryFilter, StatementFilter, TopicFilter
 from statements.models import StanceCategory, Statement, Topic
 from statements.serializers import StanceCategorySerializer, StatementSerializer, TopicSerializer
+
+
+def describe_columns(columns):
+    return "\n".join(f"- `{column.name}`: {column.description}" for column in columns)
+
+
+EXPORT_DESCRIPTION = f"""Every statement the filters match (the same filters as the list; anonymous clients get
+published statements only), streamed as one file: a header row and UTF-8 for CSV, one JSON object a line for
+NDJSON. No paging: the file holds them all. In CSV a list is its items joined by ` | `, and `sources` and
+`stance_tags` are JSON arrays; in NDJSON the same keys hold arrays and objects. `python manage.py import_statements`
+reads both back.
+
+Columns of `shape=statements`:
+{describe_columns(exchange.COLUMNS["statements"])}
+
+`shape=tags` has the same statement columns but `stance_tags`, then one tag's:
+{describe_columns(exchange.TAG_COLUMNS)}
+"""
+
+
+class JSONErrorsNegotiation(DefaultContentNegotiation):
+    """The export's own `format` parameter names the file's format: errors are always JSON.
+
+    DRF reads `?format=` to choose a renderer, and would answer `format=csv` with a 404 for want of one.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
 
 
 @extend_schema_view(
@@ -45,6 +83,44 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         return Response(statement_documents([self.get_object()])[0])
+
+    @extend_schema(
+        summary="Every matching statement as one CSV or NDJSON file",
+        description=EXPORT_DESCRIPTION,
+        filters=True,
+        parameters=[
+            OpenApiParameter("format", str, enum=[*exchange.FORMATS], default="csv", description="File format."),
+            OpenApiParameter(
+                "shape",
+                str,
+                enum=[*exchange.SHAPES],
+                default="statements",
+                description="One row per statement, or one per stance tag with its statement's columns.",
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV with a header row, UTF-8."),
+            (200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="One JSON object a line."),
+            400: BAD_REQUEST,
+        },
+    )
+    @action(detail=False, url_path="export", content_negotiation_class=JSONErrorsNegotiation, pagination_class=None)
+    def export(self, request, *args, **kwargs):
+        format = self.choice("format", exchange.FORMATS, "csv")
+        shape = self.choice("shape", exchange.SHAPES, "statements")
+        queryset = self.filter_queryset(self.get_queryset())
+        name = exchange.file_name(format, shape, request.query_params, datetime.date.today())
+        response = StreamingHttpResponse(
+            exchange.export(queryset, format, shape), content_type=exchange.FORMATS[format]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def choice(self, name, choices, default):
+        value = self.request.query_params.get(name, default)
+        if value not in choices:
+            raise ValidationError({name: [f"'{value}' is not one of: {', '.join(choices)}."]})
+        return value
 
 
 @extend_schema_view(
