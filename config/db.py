@@ -26,11 +26,12 @@ class AnyOf(Expression):
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            # psycopg adapts ids and UUIDs itself; preparing 500,000 ids one by one cost half a second an export.
+            return f"{column} = ANY(%s)", (*params, self.values)
         # As the column's field would send them (a UUID is text on SQLite, for one).
         field = self.column.output_field
         values = [field.get_db_prep_value(value, connection, prepared=False) for value in self.values]
-        if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s)", (*params, values)
         if not values:
             return "1 = 0", params
         return f"{column} IN ({', '.join(['%s'] * len(values))})", (*params, *values)

@@ -146,7 +146,7 @@ def csv_cell(column, value):
     if column.kind == "list":
         return SEPARATOR.join(value)
     if column.kind == "json":
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return orjson.dumps(value).decode()
     if column.kind == "bool":
         return "true" if value else "false"
     return "" if value is None else str(value)
