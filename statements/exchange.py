@@ -22,6 +22,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from django.db import connection, transaction
+
 import orjson
 
 from statements.documents import STATEMENT_COLUMNS as STATEMENT_COLUMNS_OF_DOCUMENTS
@@ -303,6 +305,19 @@ def export(queryset, format, shape, batch_size=1000):
     in a fixed number of queries and written before the next is read: memory stays flat whatever
     the number of statements. Ordered by `ordering` when the filters set one, else by id.
     """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield from export_rows(queryset, format, shape, batch_size)
+        return
+    # In a transaction the cursor streams: outside one Django declares it WITH HOLD, and PostgreSQL
+    # would compute every row before the first (under the statement timeout). REPEATABLE READ gives
+    # the whole file one snapshot, whatever is written while it streams.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield from export_rows(queryset, format, shape, batch_size)
+
+
+def export_rows(queryset, format, shape, batch_size):
     families = family_codes() if shape == "tags" else {}
     writer = Writer(format, shape)
     yield writer.header()

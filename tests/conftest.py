@@ -112,3 +112,16 @@ def api():
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("admin", "admin@example.org", "admin-password-1")
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrations' rows (the taxonomy, the groups) when it ends.
+
+    A transactional test empties every table when it ends. With serialized_rollback the rows the
+    migrations wrote come back; without it Django recreates content types with new ids, on which the
+    next test that restores them would collide. So the suite has one rule for all of them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: a transactional test needs serialized_rollback=True")

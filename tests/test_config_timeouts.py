@@ -73,7 +73,7 @@ def sleeping(build):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_cancelled_query_answers_503_json_and_the_next_request_works(api, short_statement_timeout, monkeypatch):
     make_statement([make_actor("Speaker")])
     monkeypatch.setattr("statements.views.statement_documents", sleeping(documents.statement_documents))
@@ -90,7 +90,7 @@ def test_a_cancelled_query_answers_503_json_and_the_next_request_works(api, shor
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_cancelled_query_in_the_admin_is_a_plain_503(client, superuser, short_statement_timeout, monkeypatch):
     client.force_login(superuser)
     make_statement([make_actor("Speaker")])

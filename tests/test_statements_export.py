@@ -3,10 +3,12 @@
 import csv
 import io
 import json
+import threading
 
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.urls import reverse
 
 import pytest
@@ -167,3 +169,36 @@ def test_the_openapi_document_describes_both_formats_and_every_column(api, db):
     assert {"text/csv", "application/x-ndjson"} <= set(operation["responses"]["200"]["content"])
     assert all(f"`{column.name}`" in operation["description"] for column in exchange.COLUMNS["tags"])
     assert {"format", "shape", "speaker", "stance", "q"} <= {parameter["name"] for parameter in operation["parameters"]}
+
+
+def write_late_statement():
+    try:
+        make_statement([make_actor("Late speaker")], date="2025-12-02", text="Too late.")
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="cursors WITH HOLD are PostgreSQL's")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_transaction_the_export_streams_from_one_snapshot():
+    """Outside a transaction Django would declare the cursor WITH HOLD, which computes every row before the
+    first (under the statement timeout); the export opens a REPEATABLE READ transaction for its cursor."""
+    for number in range(3):
+        make_statement([make_actor(f"Speaker {number}")], date="2025-12-01", text=f"Statement {number}.")
+    chunks = exchange.export(Statement.objects.all(), "csv", "statements", batch_size=1)
+
+    header = next(chunks)
+    assert connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_isolation")
+        assert cursor.fetchone() == ("repeatable read",)
+    first = next(chunks)
+    # Written by another connection after the export began: its snapshot does not see it.
+    writer = threading.Thread(target=write_late_statement)
+    writer.start()
+    writer.join()
+    rest = b"".join(chunks)
+
+    assert not connection.in_atomic_block
+    rows = csv_rows((header + first + rest).decode())
+    assert [row["text"] for row in rows] == ["Statement 0.", "Statement 1.", "Statement 2."]
