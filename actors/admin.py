@@ -8,7 +8,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actors.forms import PersonRoleFormSet
 from actors.models import Actor, ActorIdentifier, ActorKind, ActorName, Role
+from actors.resources import ActorResource
 from config.admin import CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin
+from config.admin_files import FileImportExportMixin
 
 
 class ActorNameInline(admin.TabularInline):
@@ -60,7 +62,7 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+class ActorAdmin(FileImportExportMixin, CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "parent"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country", "parent"]
@@ -72,6 +74,7 @@ class ActorAdmin(CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, Simpl
     fields = ["name", "slug", "kind", "country", "parent", "description", "created_at", "updated_at"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ActorNameInline, ActorIdentifierInline, RoleInline]
+    resource_classes = [ActorResource]
 
     def get_inlines(self, request, obj):
         # A person holds roles; an organization shows the posts held in it, edited on each person's page.

@@ -5,6 +5,7 @@ import operator
 import uuid
 from collections import Counter
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
@@ -15,10 +16,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Role
 from config.admin import CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, WordSearchMixin
+from config.admin_files import FileImportExportMixin
 from config.db import AnyOf
 from statements import search
 from statements.forms import (
@@ -44,6 +47,7 @@ from statements.models import (
     Topic,
     TopicAlias,
 )
+from statements.resources import StatementResource
 
 admin.site.site_header = "Statement tracker"
 admin.site.site_title = "Statement tracker"
@@ -136,8 +140,21 @@ class StanceTagInline(RelatedIconsMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("category", "target_actor", "target_topic", "curator")
 
 
+IMPORT_STATUS_HELP = (
+    "What the new statements become; stored statements keep theirs, unless the file's status column is taken."
+)
+
+
+class StatementImportForm(ImportForm):
+    status = forms.ChoiceField(initial=Status.DRAFT, help_text=IMPORT_STATUS_HELP)
+
+
+class StatementConfirmImportForm(ConfirmImportForm):
+    status = forms.ChoiceField(widget=forms.HiddenInput)
+
+
 @admin.register(Statement)
-class StatementAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
+class StatementAdmin(FileImportExportMixin, CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
     form = StatementForm
     list_display = [
         "when",
@@ -181,6 +198,11 @@ class StatementAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
     ]
     inlines = [CitationInline, StanceTagInline, StatementIdentifierInline]
     actions = ["send_to_review", "publish"]
+    resource_classes = [StatementResource]
+    import_form_class = StatementImportForm
+    confirm_form_class = StatementConfirmImportForm
+    # The import writes each statement's history with the importing user; a log entry per row would repeat it.
+    skip_admin_log = True
 
     def get_queryset(self, request):
         return (
@@ -278,6 +300,33 @@ class StatementAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
                 tag.curator = request.user
             tag.save()
         formset.save_m2m()
+
+    def import_statuses(self, request):
+        """The statuses an import may give: published only for those who may publish; or each line's own."""
+        statuses = [Status.DRAFT, Status.IN_REVIEW]
+        if self.has_publish_permission(request):
+            statuses.append(Status.PUBLISHED)
+        return [(status.value, status.label) for status in statuses] + [("file", "As the file's status column says")]
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["status"].choices = self.import_statuses(request)
+        return form
+
+    def create_confirm_form(self, request, import_form=None):
+        form = super().create_confirm_form(request, import_form)
+        form.fields["status"].choices = self.import_statuses(request)
+        return form
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["status"] = import_form.cleaned_data["status"]
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        status = kwargs["form"].cleaned_data["status"]
+        return {**super().get_import_data_kwargs(**kwargs), "status": status}
 
     def revert_disabled(self, request, obj=None):
         # A revert would restore the statement's own fields but not its citations and tags, and would
