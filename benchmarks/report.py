@@ -44,6 +44,8 @@ def cells(figure):
             project = f"{figure['status']} in {figure['elapsed_ms']:.1f} ms, then {figure['next_status']}"
             project += ", worker alive" if figure["worker_alive"] else ", WORKER REPLACED"
         baseline, ratio = "–", "–"
+    elif "project_text" in figure:
+        project, baseline, ratio = figure["project_text"], figure["baseline_text"], f"{figure['ratio']:.2f}×"
     elif "baseline" in figure:
         project, baseline = fmt_ms(figure["project"]), fmt_ms(figure["baseline"])
         if figure.get("baseline_is"):

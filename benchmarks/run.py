@@ -30,6 +30,7 @@ import sys
 import tempfile
 
 from benchmarks import BenchError
+from benchmarks.bulk import export_figure, import_figures, memory_figure
 from benchmarks.databases import choose_fixtures, django_env, ensure_database, manage, run_inprocess, vacuum_analyze
 from benchmarks.figures import LIST, Bench, latency_figures, query, statement_timeout
 from benchmarks.report import (
@@ -109,6 +110,14 @@ def run_size(args, server_url, size, log_dir, out):
     figure, timeout_problems = statement_timeout(args, env, fixtures, log_dir, out)
     result["figures"].append(figure)
     problems += timeout_problems
+
+    out("bulk figures")
+    figure = export_figure(env, url, size, fixtures["published"], log_dir, out)
+    out("  " + one_line(figure))
+    result["figures"].append(figure)
+    for figure in import_figures(server_url, name, prepared["username"], out):
+        out("  " + one_line(figure))
+        result["figures"].append(figure)
     result["finished_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     result["problems"] = problems
     return result
@@ -172,6 +181,10 @@ def main(argv=None):
             out(f"\n== {size:,} statements")
             result = run_size(args, database_url, size, log_dir, out)
             results.append(result)
+            figure = memory_figure(results)
+            if figure is not None:
+                out("  " + one_line(figure))
+                result["figures"].append(figure)
             problems += result["problems"]
             out("\n" + markdown(result))
     except BenchError as error:

@@ -49,7 +49,7 @@ def free_port():
 class Server:
     """gunicorn serving benchmarks.wsgi on a free port, its log in a file; stopped by its own pid."""
 
-    def __init__(self, env, workers, worker_class, log_dir, label):
+    def __init__(self, env, workers, worker_class, log_dir, label, extra=()):
         self.port = free_port()
         self.workers, self.worker_class = workers, worker_class
         self.log_path = pathlib.Path(log_dir) / f"gunicorn-{label}.log"
@@ -67,6 +67,7 @@ class Server:
             "5",
             "--log-level",
             "warning",
+            *extra,
             "benchmarks.wsgi:application",
         ]
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
