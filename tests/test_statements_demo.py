@@ -239,12 +239,15 @@ def test_the_demo_curator_cannot_log_in_and_made_every_tag(demo):
 
 
 @pytest.mark.django_db
-def test_the_first_run_reports_what_it_created(db):
+def test_the_first_run_reports_what_it_created_and_history_credits_the_demo_curator(db):
     output = load_demo()
 
-    assert "statements: 8 created, 0 updated, 0 unchanged" in output
-    assert "stance tags: 14 created, 0 updated, 0 unchanged" in output
+    assert "statements: 8 created, 0 left as they were" in output
+    assert "stance tags: 14 created" in output
     assert "actors: 23 created" in output
+    curator = get_user_model().objects.get(username=DEMO_CURATOR_USERNAME)
+    assert set(Statement.history.values_list("history_user", flat=True)) == {curator.pk}
+    assert set(Actor.history.values_list("history_user", flat=True)) == {curator.pk}
 
 
 @pytest.mark.django_db
@@ -253,47 +256,54 @@ def test_a_second_run_changes_no_row_at_all(demo):
 
     output = load_demo()
 
-    after = snapshot()
-    assert after == before
-    assert "statements: 0 created, 0 updated, 8 unchanged" in output
-    assert "Total: 0 created, 0 updated," in output
-    assert set(Statement.objects.values_list("version", flat=True)) == {1}
+    assert snapshot() == before
+    assert "statements: 0 created, 8 left as they were" in output
+    assert "Total: 0 created," in output
 
 
 @pytest.mark.django_db
-def test_a_rerun_restores_a_changed_statement_and_raises_its_version_once(demo):
+def test_a_rerun_after_curators_edits_changes_nothing(demo, curator_user):
+    """Changed, removed and added rows all stay as the curator left them: the demo only creates what is missing."""
     statement = demo_statement(KOIZUMI_SUMMARY)
-    Statement.objects.filter(pk=statement.pk).update(channel=Channel.PHONE_CALL)
+    statement.summary = "Koizumi briefs NATO and Italy on China and Russia"  # reworded
+    statement.channel = Channel.PHONE_CALL
+    statement.save()
     statement.recipients.remove(actor("guido-crosetto"))
-    StanceTag.objects.filter(statement=statement, category__code="K1", target_actor__slug="china").update(intensity=1)
-    untouched = snapshot()["statements_statement"]
+    StanceTag.objects.filter(statement=statement, category__code="K1", target_actor__slug="china").update(intensity=4)
+    make_tag(statement, "W1", curator_user, target_actor=actor("china"))  # a curator's own tag
+    Role.objects.filter(person=actor("shinjiro-koizumi")).delete()
+    actor("japan").names.filter(name="日本国").delete()
+    china = actor("china")
+    china.description = "Edited by a curator."
+    china.save()
+    Topic.objects.get(slug="taiwan").aliases.all().delete()
+    before = snapshot()
 
     output = load_demo()
 
-    statement.refresh_from_db()
-    assert statement.channel == Channel.VIDEO_CALL
-    assert set(statement.recipients.values_list("slug", flat=True)) == {"mark-rutte", "guido-crosetto"}
-    assert ("K1", "china", None, Polarity.AGAINST, 3) in tags_of(statement)
-    assert statement.version == 2
-    assert statement.updated_at > next(row["updated_at"] for row in untouched if row["id"] == statement.pk)
-    assert "statements: 0 created, 1 updated, 7 unchanged" in output
-    assert [row for row in snapshot()["statements_statement"] if row["id"] != statement.pk] == [
-        row for row in untouched if row["id"] != statement.pk
-    ]
+    assert snapshot() == before
+    assert "Total: 0 created," in output
+    assert Statement.objects.count() == 8
 
 
 @pytest.mark.django_db
-def test_a_rerun_removes_a_stale_demo_tag_but_keeps_a_curators_own(demo, curator_user):
-    statement = demo_statement(KOIZUMI_SUMMARY)
-    demo_curator = get_user_model().objects.get(username=DEMO_CURATOR_USERNAME)
-    stale = make_tag(statement, "O1", demo_curator, target_actor=actor("china"))
-    own = make_tag(statement, "W1", curator_user, target_actor=actor("china"))
+def test_a_demo_statement_a_curator_deleted_comes_back_and_nothing_else_moves(demo):
+    statement = demo_statement("Japan warns China over the Senkaku Islands")
+    statement_uuid = statement.uuid
+    statement.delete()
+    before = snapshot()
 
     output = load_demo()
 
-    assert not StanceTag.objects.filter(pk=stale.pk).exists()
-    assert StanceTag.objects.filter(pk=own.pk).exists()
-    assert "1 removed" in output
+    assert "statements: 1 created, 7 left as they were" in output
+    restored = Statement.objects.get(uuid=statement_uuid)
+    assert set(restored.recipients.values_list("slug", flat=True)) == {"china"}
+    after = snapshot()
+    for table, rows in before.items():
+        if not table.startswith(("statements_statement", "statements_citation", "statements_stancetag")) and (
+            not table.startswith("statements_historical")
+        ):
+            assert after[table] == rows, table
 
 
 @pytest.mark.django_db

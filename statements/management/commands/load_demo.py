@@ -1,4 +1,4 @@
-"""Load the seed report's actors, topics and statements as demo data; running it again changes nothing."""
+"""Create what is missing of the demo data (statements/demo.toml); existing rows are left as they are."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,8 +7,8 @@ from statements.demo import SOURCE_URL, DemoError, load_demo
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data from the seed report (Japan, China and the December 2025 statements). "
-        "Idempotent: a second run creates, updates and removes nothing."
+        "Create what is missing of the demo data (statements/demo.toml: the seed report on Japan, China and the "
+        "December 2025 statements). Existing rows are never changed, so a curator's edits survive every run."
     )
 
     def handle(self, *args, **options):
