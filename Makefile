@@ -25,6 +25,7 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_admin
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving http://$(HOST):$(PORT)/  admin: http://$(HOST):$(PORT)/admin/  API docs: http://$(HOST):$(PORT)/api/v1/docs/"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, on SQLite or on the database in DATABASE_URL.

@@ -3,12 +3,25 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
+from rest_framework.reverse import reverse
 
 from actors.views import ActorViewSet
 from statements.views import StanceCategoryViewSet, StatementViewSet, TopicViewSet
 
-router = DefaultRouter()
+
+class APIRootView(routers.APIRootView):
+    """The API's resources, and where they are documented."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["docs"] = reverse("swagger-ui", request=request)
+        response.data["schema"] = reverse("schema", request=request)
+        return response
+
+
+router = routers.DefaultRouter()
+router.APIRootView = APIRootView
 router.register("actors", ActorViewSet, basename="actor")
 router.register("statements", StatementViewSet, basename="statement")
 router.register("stance-categories", StanceCategoryViewSet, basename="stance-category")

@@ -171,3 +171,17 @@ def test_root_leads_to_the_api(api, db):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("api-root")
+
+
+def test_the_api_root_lists_the_resources_and_links_to_the_docs(api, db):
+    response = api.get(reverse("api-root"))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "actors": "http://testserver/api/v1/actors/",
+        "statements": "http://testserver/api/v1/statements/",
+        "stance-categories": "http://testserver/api/v1/stance-categories/",
+        "topics": "http://testserver/api/v1/topics/",
+        "docs": "http://testserver/api/v1/docs/",
+        "schema": "http://testserver/api/v1/schema/",
+    }
