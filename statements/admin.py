@@ -12,6 +12,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.http import HttpResponseRedirect
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -23,7 +24,7 @@ from actors.models import Actor, Role
 from config.admin import CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, WordSearchMixin
 from config.admin_files import FileImportExportMixin
 from config.db import AnyOf
-from statements import search
+from statements import search, services
 from statements.forms import (
     CitationFormSet,
     StanceTagAdminForm,
@@ -49,11 +50,17 @@ from statements.models import (
 )
 from statements.resources import StatementResource
 
+
+def workflow_messages(error):
+    """The words of a refusal from statements.services."""
+    return getattr(error, "messages", None) or [str(error)]
+
+
 admin.site.site_header = "Statement tracker"
 admin.site.site_title = "Statement tracker"
 admin.site.index_title = "Curation of diplomatic statements, actors and stances"
 
-PUBLISH_PERMISSION = "statements.publish_statement"
+PUBLISH_PERMISSION = services.PUBLISH_PERMISSION
 
 
 class StanceCategoryFilter(admin.SimpleListFilter):
@@ -281,25 +288,69 @@ class StatementAdmin(FileImportExportMixin, CappedCountMixin, WordSearchMixin, S
         return actions
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return services.may_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        # What the public sees changes only by a reviewer's hand: curators read published statements.
+        if obj is not None and obj.status in services.PUBLIC and not services.may_publish(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A published or retracted statement stays on the record (it is retracted, never deleted).
+        if obj is not None and obj.status in services.PUBLIC:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The forms check the workflow's rules first; a refusal here means the statement changed in between.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (services.WorkflowError, PermissionDenied) as error:
+            # A bare PermissionDenied (no change permission at all) stays a 403.
+            if request.method != "POST" or not str(error):
+                raise
+            self.message_user(request, f"Nothing was saved: {' '.join(workflow_messages(error))}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Nothing here: the statement is written with its parts in save_related, by statements.services."""
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not StanceTag:
-            return super().save_formset(request, form, formset, change)
-        tags = formset.save(commit=False)
-        # Deletions first, so a tag removed and re-added in one save does not meet itself.
-        for tag in formset.deleted_objects:
-            tag.delete()
-        for tag in tags:
-            if tag._state.adding:
-                tag.curator = request.user
-            tag.save()
-        formset.save_m2m()
+    def save_related(self, request, form, formsets, change):
+        parts = {name: list(form.cleaned_data[name]) for name in ("speakers", "recipients", "topics")}
+        for formset in formsets:
+            kept = [
+                inline.cleaned_data
+                for inline in formset.forms
+                if inline.cleaned_data and not formset._should_delete_form(inline)
+            ]
+            if formset.model is Citation:
+                parts["citations"] = [services.CitationSpec(row["source"], row["attribution"]) for row in kept]
+            elif formset.model is StanceTag:
+                parts["tags"] = [
+                    services.TagSpec(
+                        row["category"],
+                        row.get("target_actor"),
+                        row.get("target_topic"),
+                        row["polarity"],
+                        row["intensity"],
+                    )
+                    for row in kept
+                ]
+            elif formset.model is StatementIdentifier:
+                parts["identifiers"] = [(row["scheme"], row["value"]) for row in kept]
+            # The admin's change message reads what the formsets saved; the history holds the details.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        fields = {name: form.cleaned_data[name] for name in services.FIELDS if name in form.cleaned_data}
+        if change:
+            services.update_statement(
+                form.instance, user=request.user, version=form.cleaned_data.get("seen_version"), **parts, **fields
+            )
+        else:
+            services.create_statement(statement=form.instance, user=request.user, **parts)
+
+    def delete_model(self, request, obj):
+        services.delete_statement(obj, user=request.user)
 
     def import_statuses(self, request):
         """The statuses an import may give: published only for those who may publish; or each line's own."""
@@ -384,31 +435,24 @@ class StatementAdmin(FileImportExportMixin, CappedCountMixin, WordSearchMixin, S
     def send_to_review(self, request, queryset):
         moved = 0
         for statement in queryset.filter(status=Status.DRAFT):
-            statement.status = Status.IN_REVIEW
-            statement.save()
+            services.send_to_review(statement, user=request.user)
             moved += 1
         self.message_user(request, f"{moved} statement(s) sent to review.", messages.SUCCESS)
 
     @admin.action(description="Publish selected statements (those with a citation)", permissions=["publish"])
     def publish(self, request, queryset):
-        candidates = queryset.filter(status__in=[Status.DRAFT, Status.IN_REVIEW]).annotate(
-            citation_count=Count("citations")
-        )
-        published, uncited = 0, []
-        for statement in candidates:
-            if not statement.citation_count:
-                uncited.append(statement)
+        published, refused = 0, []
+        for statement in queryset.filter(status__in=[Status.DRAFT, Status.IN_REVIEW]):
+            try:
+                services.publish(statement, user=request.user)
+            except services.WorkflowError as error:
+                refused.append(f"{statement}: {' '.join(workflow_messages(error))}")
                 continue
-            statement.status = Status.PUBLISHED
-            statement.save()
             published += 1
         self.message_user(request, f"{published} statement(s) published.", messages.SUCCESS)
-        if uncited:
+        if refused:
             self.message_user(
-                request,
-                f"{len(uncited)} statement(s) left unpublished: a published statement needs at least one "
-                f"citation ({'; '.join(str(statement) for statement in uncited[:5])}).",
-                messages.WARNING,
+                request, f"{len(refused)} statement(s) left unpublished: {'; '.join(refused[:5])}", messages.WARNING
             )
 
 
@@ -557,10 +601,40 @@ class StanceTagAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
         # A tag belongs to one statement; moving it would be a new judgement.
         return [*self.readonly_fields, "statement"] if obj is not None else self.readonly_fields
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.statement.status in services.PUBLIC and not services.may_publish(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.statement.status in services.PUBLIC and not services.may_publish(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.curator = request.user
-        super().save_model(request, obj, form, change)
+        services.save_tag(obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_tags(StanceTag.objects.filter(pk=obj.pk), user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_tags(queryset, user=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self.refusing(super().delete_view, request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        return self.refusing(super().changelist_view, request, extra_context)
+
+    def refusing(self, view, request, *args):
+        """The view, or, when the workflow refuses what it was asked (a bulk delete), the list with the reason."""
+        try:
+            return view(request, *args)
+        except PermissionDenied as error:
+            if request.method != "POST" or not str(error):
+                raise
+            self.message_user(request, f"Nothing was deleted: {error}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.display(description="target")
     def target_name(self, tag):

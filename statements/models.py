@@ -311,6 +311,11 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(Exists(StanceTag.objects.filter(statement=OuterRef("pk"), category__in=category_ids)))
 
 
+# Statement's history, named so the workflow (statements.services) can write one entry after a statement
+# and its parts are saved together.
+STATEMENT_HISTORY = HistoricalRecords(m2m_fields=["speakers", "recipients", "topics"])
+
+
 class Statement(models.Model):
     """One act of speech or writing: who said it, to whom, when, how, in which words."""
 
@@ -336,7 +341,7 @@ class Statement(models.Model):
     # When the statement was first recorded, anywhere: an import keeps it (auto_now_add would not).
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[speakers, recipients, topics])
+    history = STATEMENT_HISTORY
 
     objects = StatementQuerySet.as_manager()
 

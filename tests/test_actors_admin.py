@@ -10,7 +10,7 @@ from django.urls import reverse
 import pytest
 
 from actors.models import Actor, ActorIdentifier, ActorKind, IdentifierScheme, Role
-from tests.conftest import make_actor, make_role
+from tests.factories import make_actor, make_role
 
 
 @pytest.fixture

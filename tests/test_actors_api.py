@@ -7,7 +7,7 @@ from django.urls import reverse
 import pytest
 
 from actors.models import ActorIdentifier, ActorKind, IdentifierScheme
-from tests.conftest import make_actor, make_role
+from tests.factories import make_actor, make_role
 
 ACTORS = reverse("actor-list")
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 import pytest
 
 from actors.models import Actor, ActorIdentifier, ActorKind, IdentifierScheme
-from tests.conftest import make_actor, make_role
+from tests.factories import make_actor, make_role
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 import pytest
 
 from actors.models import Actor, ActorKind, Role
-from tests.conftest import make_actor, make_role
+from tests.factories import make_actor, make_role
 
 HANDOVER = datetime.date(2025, 10, 21)  # Nakatani's last day as Minister of Defense, Koizumi's first
 

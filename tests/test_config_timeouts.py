@@ -13,7 +13,7 @@ import pytest
 
 from statements import documents
 from statements.models import Statement
-from tests.conftest import make_actor, make_statement
+from tests.factories import make_actor, make_statement
 
 ROOT = Path(__file__).resolve().parent.parent
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")

@@ -2,7 +2,7 @@
 
 from actors.models import Actor, ActorKind
 from config.trees import subtree_ids
-from tests.conftest import make_actor
+from tests.factories import make_actor
 
 
 def chain(depth):

@@ -21,7 +21,7 @@ import pytest
 from actors.models import Actor, ActorIdentifier, ActorKind, ActorName
 from statements import exchange
 from statements.models import Citation, Source, Statement, StatementIdentifier, Status
-from tests.conftest import make_actor, make_statement, make_tag, make_topic
+from tests.factories import make_actor, make_statement, make_tag, make_topic
 
 CSV, XLSX = "0", "1"  # the formats' positions on the import and export forms
 

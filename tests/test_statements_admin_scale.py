@@ -10,7 +10,7 @@ from actors.models import ActorKind
 from config.admin import CappedCountPaginator
 from statements.admin import StanceTagAdmin, StatementAdmin
 from statements.models import Polarity, Status
-from tests.conftest import make_actor, make_statement, make_tag, make_topic
+from tests.factories import make_actor, make_statement, make_tag, make_topic
 
 STATEMENTS = "admin:statements_statement_changelist"
 TAGS = "admin:statements_stancetag_changelist"

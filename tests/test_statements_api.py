@@ -24,7 +24,7 @@ from statements.models import (
     Taxonomy,
     TopicAlias,
 )
-from tests.conftest import make_actor, make_role, make_statement, make_tag, make_topic
+from tests.factories import make_actor, make_role, make_statement, make_tag, make_topic
 
 STATEMENTS = reverse("statement-list")
 

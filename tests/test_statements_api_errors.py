@@ -11,7 +11,7 @@ import pytest
 
 from actors.models import ActorKind
 from statements.models import Channel, Statement, Status
-from tests.conftest import make_actor, make_statement, make_topic
+from tests.factories import make_actor, make_statement, make_topic
 
 STATEMENTS = reverse("statement-list")
 

@@ -20,7 +20,7 @@ import pytest
 from actors.models import ActorKind
 from statements.demo import load_demo
 from statements.models import Channel, Citation, DatePrecision, Polarity, Source, Status
-from tests.conftest import make_actor, make_statement, make_tag, make_topic
+from tests.factories import make_actor, make_statement, make_tag, make_topic
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "statements.json"
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$")

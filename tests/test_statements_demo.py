@@ -12,7 +12,7 @@ import pytest
 from actors.models import Actor, ActorIdentifier, ActorKind, IdentifierScheme, Role
 from statements.demo import DEMO_CURATOR_USERNAME, SOURCE_URL
 from statements.models import Channel, DatePrecision, Polarity, StanceTag, Statement, Status, Topic
-from tests.conftest import make_actor, make_tag
+from tests.factories import make_actor, make_tag
 
 KOIZUMI_SUMMARY = "Koizumi conveys grave concerns over China and Russia to NATO's Rutte and Italy's Crosetto"
 

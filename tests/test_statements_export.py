@@ -16,7 +16,7 @@ import pytest
 from actors.models import ActorKind
 from statements import exchange
 from statements.models import Citation, Polarity, Source, Statement, StatementIdentifier, Status
-from tests.conftest import make_actor, make_statement, make_tag, make_topic
+from tests.factories import make_actor, make_statement, make_tag, make_topic
 
 EXPORT = reverse("statement-export")
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 import pytest
 
 from statements.models import StatementIdentifier
-from tests.conftest import make_actor, make_statement
+from tests.factories import make_actor, make_statement
 
 STATEMENTS = reverse("statement-list")
 

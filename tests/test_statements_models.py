@@ -20,7 +20,7 @@ from statements.models import (
     Status,
     Topic,
 )
-from tests.conftest import make_actor, make_role, make_statement, make_tag, make_topic
+from tests.factories import make_actor, make_role, make_statement, make_tag, make_topic
 
 
 def categories(*codes):

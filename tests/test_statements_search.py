@@ -6,7 +6,7 @@ from django.urls import reverse
 import pytest
 
 from statements.models import Statement
-from tests.conftest import make_actor, make_statement
+from tests.factories import make_actor, make_statement
 
 STATEMENTS = reverse("statement-list")
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search needs PostgreSQL")

@@ -1,0 +1,428 @@
+"""The curation workflow: every write of a statement, whoever makes it (the admin, the API, a command).
+
+Keyword-only functions, each one transaction:
+
+- `create_statement` and `update_statement` write a statement with its speakers, recipients,
+  topics, identifiers, citations and stance tags. An update names the `version` it was made from
+  and is refused (StaleVersion, nothing written) if the statement moved on since. Any change, to
+  the statement or to one of its parts, raises its `version` once and its `updated_at`, and writes
+  one history entry (who, when, why) with the snapshot of its links.
+- `send_to_review`, `publish`, `retract` move a statement along the workflow; publishing and
+  retracting need the permission to publish (reviewers), and a published statement a citation.
+- `delete_statement` deletes drafts and statements in review only: what was public is retracted.
+
+The rules live here and only here; forms check the same rules early for friendlier messages, by
+calling `check_status_change` and `check_citations`. A refused operation raises WorkflowError (a
+ValidationError: the reason, in words for a curator) or PermissionDenied, and changes nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from config.history import acting_as
+from statements.models import (
+    STATEMENT_HISTORY,
+    Citation,
+    StanceTag,
+    Statement,
+    StatementIdentifier,
+    StatementRecipient,
+    StatementSpeaker,
+    StatementTopic,
+    Status,
+    first_day,
+)
+
+PUBLISH_PERMISSION = "statements.publish_statement"
+PUBLIC = {Status.PUBLISHED, Status.RETRACTED}
+# The statement's own fields a curator writes; the rest (uuid, version, created_by, …) the workflow keeps.
+FIELDS = ("date", "date_precision", "channel", "text", "is_direct_quote", "language", "summary", "status")
+
+
+class WorkflowError(ValidationError):
+    """A write the workflow refuses; its message says why and what to do instead."""
+
+
+class StaleVersion(WorkflowError):
+    """The statement was saved by someone else after the version the change was made from."""
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    """A stance tag as a curator states it: the act, its target (an actor or a topic, or none), polarity, intensity."""
+
+    category: object
+    target_actor: object = None
+    target_topic: object = None
+    polarity: str = "neutral"
+    intensity: int = 0
+
+    def key(self):
+        return (self.category.pk, pk_of(self.target_actor), pk_of(self.target_topic))
+
+    @classmethod
+    def of(cls, tag):
+        return cls(tag.category, tag.target_actor, tag.target_topic, tag.polarity, tag.intensity)
+
+
+@dataclass(frozen=True)
+class CitationSpec:
+    source: object
+    attribution: str = ""
+
+
+def pk_of(instance):
+    return instance.pk if instance is not None else None
+
+
+def may_publish(user):
+    return user is not None and user.has_perm(PUBLISH_PERMISSION)
+
+
+def check_status_change(*, user, before, after):
+    """Refuse a status change the user may not make: to or from published and retracted needs a reviewer."""
+    if before == after:
+        return
+    if (before in PUBLIC or after in PUBLIC) and not may_publish(user):
+        raise PermissionDenied(
+            "Publishing and retracting need the permission to publish statements: ask a reviewer. "
+            "You may move a statement between draft and in review."
+        )
+
+
+def check_citations(*, status, citation_count):
+    if status == Status.PUBLISHED and not citation_count:
+        raise WorkflowError(
+            "A published statement needs at least one citation: add the source it is recorded in, "
+            "or keep the statement in review.",
+            code="citation_required",
+        )
+
+
+def check_public_edit(*, user, statement):
+    """What the public sees changes only by a reviewer's hand."""
+    if statement.status in PUBLIC and not may_publish(user):
+        raise PermissionDenied(
+            f"{statement} is {statement.get_status_display().lower()}: its changes need a reviewer. "
+            "Ask a reviewer to make them."
+        )
+
+
+def check_version(statement, version):
+    if version is not None and version != statement.version:
+        raise StaleVersion(
+            "Someone else saved this statement (now version %(current)s) after you opened version "
+            "%(seen)s. Open it again and reapply your changes.",
+            code="stale_version",
+            params={"current": statement.version, "seen": version},
+        )
+
+
+def locked(statement):
+    """The statement as stored now, its row locked to the end of the transaction."""
+    return Statement.objects.select_for_update().get(pk=statement.pk)
+
+
+@transaction.atomic
+def create_statement(
+    *,
+    user,
+    speakers,
+    recipients=(),
+    topics=(),
+    identifiers=(),
+    citations=(),
+    tags=(),
+    reason="",
+    statement=None,
+    **fields,
+):
+    """Record a new statement with its parts; it starts as a draft unless `status` says otherwise.
+
+    `statement` may be an unsaved instance holding the fields already (a form's); `fields` set or
+    override them. New tags are stamped with `user` as their curator.
+    """
+    statement = statement if statement is not None else Statement()
+    if statement.pk is not None:
+        raise ValueError("create_statement records a new statement; use update_statement for a stored one.")
+    for name, value in fields.items():
+        if name not in FIELDS:
+            raise TypeError(f"create_statement() got an unexpected field {name!r}")
+        setattr(statement, name, value)
+    check_status_change(user=user, before=Status.DRAFT, after=statement.status)
+    check_citations(status=statement.status, citation_count=len(citations))
+    if not speakers:
+        raise WorkflowError("A statement needs at least one speaker.", code="speaker_required")
+    statement.created_by = user
+    statement.full_clean(exclude=["speakers", "recipients", "topics"])
+    with acting_as(user):
+        statement._change_reason = reason or "created"
+        statement.save_without_historical_record()
+        write_parts(statement, user, speakers, recipients, topics, identifiers, citations, tags)
+        STATEMENT_HISTORY.create_historical_record(statement, "+")
+    return statement
+
+
+@transaction.atomic
+def update_statement(
+    statement,
+    *,
+    user,
+    version,
+    speakers=None,
+    recipients=None,
+    topics=None,
+    identifiers=None,
+    citations=None,
+    tags=None,
+    reason="",
+    **fields,
+):
+    """Change a stored statement from `version` (None: whatever is stored): the fields and the parts given.
+
+    A part left None is left as it is; a part given is the whole new set (rows that did not change
+    keep their ids, their curator and their history). Nothing changed, nothing is written.
+    """
+    stored = locked(statement)
+    check_version(stored, version)
+    if "date" in fields:
+        # Compared as save() stores it: any day of a month-precision statement's month is its first.
+        fields["date"] = first_day(fields["date"], fields.get("date_precision", stored.date_precision))
+    changes = {name: value for name, value in fields.items() if getattr(stored, name) != value}
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"update_statement() got unexpected fields {', '.join(sorted(unknown))}")
+    parts_changed = parts_differ(stored, speakers, recipients, topics, identifiers, citations, tags)
+    if not changes and not parts_changed:
+        return stored
+    check_public_edit(user=user, statement=stored)
+    check_status_change(user=user, before=stored.status, after=changes.get("status", stored.status))
+    for name, value in changes.items():
+        setattr(stored, name, value)
+    citation_count = len(citations) if citations is not None else stored.citations.count()
+    check_citations(status=stored.status, citation_count=citation_count)
+    stored.full_clean(exclude=["speakers", "recipients", "topics"], validate_unique=False)
+    if speakers is not None and not speakers:
+        raise WorkflowError("A statement needs at least one speaker.", code="speaker_required")
+    with acting_as(user):
+        write_parts(stored, user, speakers, recipients, topics, identifiers, citations, tags)
+        stored._change_reason = reason or "edited"
+        stored.save()  # version + 1, updated_at now, one history entry with the links as they are now
+    sync_instance(statement, stored)
+    return stored
+
+
+def sync_instance(statement, stored):
+    """The caller's instance (a form's, say) takes what is stored now."""
+    if statement is not stored:
+        for model_field in Statement._meta.concrete_fields:
+            setattr(statement, model_field.attname, getattr(stored, model_field.attname))
+
+
+def transition(statement, *, user, version, to, allowed_from, reason):
+    stored = locked(statement)
+    check_version(stored, version)
+    if stored.status not in allowed_from:
+        raise WorkflowError(
+            f"{stored} is {stored.get_status_display().lower()}: it cannot be {reason} from there.",
+            code="invalid_transition",
+        )
+    check_status_change(user=user, before=stored.status, after=to)
+    if to == Status.PUBLISHED:
+        check_citations(status=to, citation_count=stored.citations.count())
+    stored.status = to
+    with acting_as(user):
+        stored._change_reason = reason
+        stored.save()
+    sync_instance(statement, stored)
+    return stored
+
+
+@transaction.atomic
+def send_to_review(statement, *, user, version=None):
+    return transition(
+        statement, user=user, version=version, to=Status.IN_REVIEW, allowed_from={Status.DRAFT}, reason="sent to review"
+    )
+
+
+@transaction.atomic
+def publish(statement, *, user, version=None):
+    return transition(
+        statement,
+        user=user,
+        version=version,
+        to=Status.PUBLISHED,
+        allowed_from={Status.DRAFT, Status.IN_REVIEW, Status.RETRACTED},
+        reason="published",
+    )
+
+
+@transaction.atomic
+def retract(statement, *, user, version=None, reason=""):
+    return transition(
+        statement,
+        user=user,
+        version=version,
+        to=Status.RETRACTED,
+        allowed_from={Status.PUBLISHED},
+        reason=f"retracted: {reason}" if reason else "retracted",
+    )
+
+
+@transaction.atomic
+def delete_statement(statement, *, user):
+    """Delete a draft or a statement in review; a published or retracted one stays (retract it instead)."""
+    stored = locked(statement)
+    if stored.status in PUBLIC:
+        raise WorkflowError(
+            f"{stored} is {stored.get_status_display().lower()}: it stays on the record. Retract it instead.",
+            code="public_delete",
+        )
+    if not user.has_perm("statements.delete_statement"):
+        raise PermissionDenied("You may not delete statements.")
+    with acting_as(user):
+        stored.delete()
+
+
+# The parts
+
+
+def parts_differ(stored, speakers, recipients, topics, identifiers, citations, tags):
+    def ids(values):
+        return {value.pk for value in values}
+
+    if speakers is not None and ids(speakers) != set(stored.speakers.values_list("pk", flat=True)):
+        return True
+    if recipients is not None and ids(recipients) != set(stored.recipients.values_list("pk", flat=True)):
+        return True
+    if topics is not None and ids(topics) != set(stored.topics.values_list("pk", flat=True)):
+        return True
+    if identifiers is not None and set(identifiers) != set(stored.identifiers.values_list("scheme", "value")):
+        return True
+    if citations is not None and {(c.source.pk, c.attribution) for c in citations} != set(
+        stored.citations.values_list("source", "attribution")
+    ):
+        return True
+    return tags is not None and set(tags) != {TagSpec.of(tag) for tag in stored.stance_tags.select_related()}
+
+
+def write_parts(statement, user, speakers, recipients, topics, identifiers, citations, tags):
+    """Make the statement's parts what is given (None: leave that part): rows removed, added, or kept as they are."""
+    for link, column, wanted in (
+        (StatementSpeaker, "actor", speakers),
+        (StatementRecipient, "actor", recipients),
+        (StatementTopic, "topic", topics),
+    ):
+        if wanted is None:
+            continue
+        wanted_ids = {value.pk for value in wanted}
+        rows = link.objects.filter(statement=statement)
+        rows.exclude(**{f"{column}__in": wanted_ids}).delete()
+        present = set(rows.values_list(f"{column}_id", flat=True))
+        link.objects.bulk_create([link(statement=statement, **{f"{column}_id": pk}) for pk in wanted_ids - present])
+    if identifiers is not None:
+        wanted = set(identifiers)
+        for row in statement.identifiers.all():
+            if (row.scheme, row.value) not in wanted:
+                row.delete()
+        present = set(statement.identifiers.values_list("scheme", "value"))
+        for scheme, value in sorted(wanted - present):
+            identifier = StatementIdentifier(statement=statement, scheme=scheme, value=value)
+            identifier.full_clean(exclude=["statement"])
+            identifier.save()
+    if citations is not None:
+        wanted = {citation.source.pk: citation for citation in citations}
+        for row in statement.citations.all():
+            citation = wanted.get(row.source_id)
+            if citation is None:
+                row.delete()
+            elif citation.attribution != row.attribution:
+                row.attribution = citation.attribution
+                row.save()
+        present = set(statement.citations.values_list("source", flat=True))
+        for pk, citation in wanted.items():
+            if pk not in present:
+                Citation.objects.create(statement=statement, source=citation.source, attribution=citation.attribution)
+    if tags is not None:
+        write_tags(statement, user, tags)
+
+
+def write_tags(statement, user, tags):
+    """Tags removed, changed in place (same act and target: polarity, intensity) or added (stamped with `user`)."""
+    wanted = {}
+    for tag in tags:
+        if tag.target_actor is not None and tag.target_topic is not None:
+            raise WorkflowError("A tag has one target: an actor or a topic, not both.", code="two_targets")
+        if tag.key() in wanted:
+            raise WorkflowError(f"{tag.category} is tagged twice toward the same target.", code="duplicate_tag")
+        wanted[tag.key()] = tag
+    stored = {}
+    for row in statement.stance_tags.select_related("category"):
+        stored[(row.category_id, row.target_actor_id, row.target_topic_id)] = row
+    # Deletions first, so a tag removed and re-added in one save does not meet itself.
+    for key, row in stored.items():
+        if key not in wanted:
+            row.delete()
+    for key, tag in wanted.items():
+        row = stored.get(key)
+        if row is None:
+            row = StanceTag(
+                statement=statement,
+                category=tag.category,
+                target_actor=tag.target_actor,
+                target_topic=tag.target_topic,
+                polarity=tag.polarity,
+                intensity=tag.intensity,
+                curator=user,
+            )
+            row.full_clean(exclude=["statement"], validate_unique=False)
+            row.save()
+        elif (row.polarity, row.intensity) != (tag.polarity, tag.intensity):
+            # The tag stays its curator's; the history says who changed it.
+            row.polarity, row.intensity = tag.polarity, tag.intensity
+            row.full_clean(exclude=["statement"], validate_unique=False)
+            row.save()
+
+
+# A tag on its own (the tag's admin page and its bulk delete)
+
+
+@transaction.atomic
+def save_tag(tag, *, user):
+    """Save one stance tag edited on its own: its statement's rules apply, and the statement is bumped."""
+    statement = locked(tag.statement)
+    check_public_edit(user=user, statement=statement)
+    if tag._state.adding:
+        tag.curator = user
+    with acting_as(user):
+        tag.save()
+        bump(statement, reason=f"tag {tag} saved")
+    return tag
+
+
+@transaction.atomic
+def delete_tags(tags, *, user):
+    """Delete stance tags (a queryset); refused whole if one is on a public statement and `user` is no reviewer."""
+    tags = tags.select_related("statement", "category")
+    statements = {
+        statement.pk: statement
+        for statement in Statement.objects.select_for_update().filter(pk__in=tags.values("statement"))
+    }
+    for statement in statements.values():
+        check_public_edit(user=user, statement=statement)
+    with acting_as(user):
+        deleted = 0
+        for tag in tags:
+            tag.delete()
+            deleted += 1
+        for statement in statements.values():
+            bump(statement, reason="tags deleted")
+    return deleted
+
+
+def bump(statement, *, reason):
+    """Raise a statement's version and updated_at for a change to one of its parts, with a history entry."""
+    statement._change_reason = reason
+    statement.save()
