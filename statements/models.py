@@ -1,5 +1,7 @@
 """What was said: statements, their sources and topics, the stance taxonomy, and stance tags."""
 
+import datetime
+import functools
 import uuid
 
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+import langcodes
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Role, fold
@@ -87,6 +90,32 @@ class Intensity(models.IntegerChoices):
     SERIOUS = 2, "2 serious concern"
     GRAVE = 3, "3 grave concern / strongly oppose"
     CONDEMN = 4, "4 condemn / resolutely oppose"
+
+
+# The latest time zone on Earth is UTC+14: a date after today there is after today everywhere.
+LATEST_OFFSET = datetime.timezone(datetime.timedelta(hours=14))
+
+
+def latest_today():
+    return timezone.now().astimezone(LATEST_OFFSET).date()
+
+
+def validate_not_future(date):
+    if date > latest_today():
+        raise ValidationError(f"{date.isoformat()} is after today: a statement is recorded once it was made.")
+
+
+@functools.lru_cache(maxsize=1024)
+def is_language_tag(text):
+    return langcodes.tag_is_valid(text)
+
+
+def validate_language(text):
+    """A well-formed BCP 47 tag with registered subtags (langcodes): en, en-GB, ja, zh-Hans, ja-Latn."""
+    if not is_language_tag(text):
+        raise ValidationError(
+            f"{text!r} is not a BCP 47 language tag: write en, en-GB, ja, zh-Hans (not a language's name)."
+        )
 
 
 def first_day(date, precision):
@@ -323,12 +352,19 @@ class Statement(models.Model):
     recipients = models.ManyToManyField(
         Actor, through=StatementRecipient, related_name="statements_received", blank=True
     )
-    date = models.DateField(help_text="For month or year precision, the first day of that month or year.")
+    date = models.DateField(
+        validators=[validate_not_future], help_text="For month or year precision, the first day of that month or year."
+    )
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     channel = models.CharField(max_length=32, choices=Channel.choices)
     text = models.TextField(blank=True, help_text="The words, as quoted or paraphrased in the source.")
     is_direct_quote = models.BooleanField(default=False)
-    language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag of the text: en, ja, zh-Hans.")
+    language = models.CharField(
+        max_length=35,
+        default="en",
+        validators=[validate_language],
+        help_text="BCP 47 tag of the text: en, ja, zh-Hans.",
+    )
     summary = models.TextField(blank=True)
     topics = models.ManyToManyField(Topic, through=StatementTopic, related_name="statements", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -304,6 +304,8 @@ def test_ten_different_faults_are_each_reported_with_line_field_and_reason(demo)
         row(sources=[]),
         row(topics=["atlantis"]),
         row(sources=[source("example.org/no-scheme")]),
+        row(language="English (UK)"),
+        row(date="2999-01-01"),
     ]
 
     report = run(ndjson(row(), *lines), status="file")
@@ -326,8 +328,10 @@ def test_ten_different_faults_are_each_reported_with_line_field_and_reason(demo)
         (11, "sources", "a published statement needs at least one citation"),
         (12, "topics", "unknown topic 'atlantis' (give a slug or an exact name or alias)"),
         (13, "sources[1].url", "'example.org/no-scheme' is not a URL"),
+        (14, "language", "'English (UK)' is not a BCP 47 language tag (en, en-GB, ja, zh-Hans)"),
+        (15, "date", "'2999-01-01' is after today"),
     ]
-    assert (report.read, report.inserted, report.rejected, report.written) == (13, 1, 12, False)
+    assert (report.read, report.inserted, report.rejected, report.written) == (15, 1, 14, False)
 
 
 def test_a_csv_cell_that_cannot_be_read_is_reported_with_its_column(demo):

@@ -1,6 +1,8 @@
 """The curation workflow in statements.services: the rules every write meets, whoever makes it."""
 
-from django.core.exceptions import PermissionDenied
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
 
 import pytest
 
@@ -214,3 +216,23 @@ def test_a_tag_with_two_targets_or_twice_the_same_is_refused(curator, people):
         services.update_statement(statement, user=curator, version=1, tags=[twice, TagSpec(k1(), people.china)])
 
     assert rows() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("language", "English (UK)", "not a BCP 47 language tag"),
+        ("language", "xx-YY", "not a BCP 47 language tag"),
+        ("date", datetime.date.today() + datetime.timedelta(days=2), "after today"),
+    ],
+)
+def test_a_date_after_today_or_a_language_that_is_no_bcp47_tag_is_refused(curator, people, field, value, reason):
+    with pytest.raises(ValidationError, match=reason):
+        draft(curator, people, **{field: value})
+
+    assert not Statement.objects.exists()
+
+
+def test_regional_and_script_language_tags_are_accepted(curator, people):
+    for tag in ("en-GB", "zh-Hans", "ja-Latn", "pt-BR"):
+        assert draft(curator, people, language=tag).language == tag

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from statements import exchange
 from statements.imports.references import Unresolved
-from statements.models import Channel, DatePrecision, Polarity, Status
+from statements.models import Channel, DatePrecision, Polarity, Status, is_language_tag, latest_today
 
 Problem = namedtuple("Problem", "line field reason")
 # `number` is the source's place in the row's `sources` (1 for the first), to name it in a problem.
@@ -205,6 +205,8 @@ class Records:
                 record.problem("date", "a statement needs its date")
             elif date is None:
                 record.problem("date", f"{value!r} is not a date (YYYY-MM-DD)")
+            elif date > latest_today():
+                record.problem("date", f"{value!r} is after today")
             else:
                 columns["date"] = date
         self.choice(record, row, "date_precision", PRECISIONS, "a date precision", DatePrecision.DAY)
@@ -223,6 +225,8 @@ class Records:
                 record.problem("language", "a statement needs the language of its text (a BCP 47 tag: en, ja, zh-Hans)")
             elif len(value.strip()) > MAX_LENGTHS["language"]:
                 record.problem("language", f"{value!r} is too long for a language tag (35 characters at most)")
+            elif not is_language_tag(value.strip()):
+                record.problem("language", f"{value!r} is not a BCP 47 language tag (en, en-GB, ja, zh-Hans)")
             else:
                 columns["language"] = value.strip()
         if self.status_from_file:
