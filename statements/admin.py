@@ -137,6 +137,10 @@ class StanceTagInline(RelatedIconsMixin, admin.TabularInline):
     model = StanceTag
     form = StanceTagForm
     formset = StanceTagFormSet
+
+    class Media:
+        js = ["statements/codebook.js"]
+
     fields = ["category", "target_actor", "target_topic", "polarity", "intensity", "curator", "created_at"]
     readonly_fields = ["curator", "created_at"]
     autocomplete_fields = ["target_actor", "target_topic"]
@@ -556,6 +560,9 @@ class StanceTagAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
     """Every tag across statements, to read and compare; tags are made on the statement's page."""
 
     form = StanceTagAdminForm
+
+    class Media:
+        js = ["statements/codebook.js"]
     list_display = ["statement", "category", "target_name", "polarity", "intensity", "curator", "created_at"]
     # Curators are few: list them all rather than the distinct curators of millions of tags.
     list_filter = ["category", "polarity", "intensity", ("curator", admin.RelatedFieldListFilter)]

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from statements import codebook
 from statements.models import StanceCategory, StanceTag, Statement, Status, Taxonomy
 
 DATE_HELP_TEXT = (
@@ -111,19 +112,51 @@ class CitationFormSet(BaseInlineFormSet):
             )
 
 
+class CodebookSelect(forms.Select):
+    """The category select; each option carries its codebook description, which the form shows under it."""
+
+    def __init__(self, *args, descriptions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.descriptions = descriptions or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        description = self.descriptions.get(str(value))
+        if description:
+            option["attrs"]["title"] = description
+        return option
+
+
+def category_descriptions():
+    return {str(pk): description for pk, description in StanceCategory.objects.values_list("pk", "description")}
+
+
+def intensity_help_text():
+    return "Graded on the act's family scale. " + "; ".join(
+        f"{family}: {labels}" for family, labels in codebook.intensity_help()
+    )
+
+
 class StanceTagForm(forms.ModelForm):
-    """One stance tag. The category select groups acts under their family ("K1 Express concern" under K)."""
+    """One stance tag. The category select groups acts under their family ("K1 Express concern" under K) and
+    shows the codebook's description of the chosen act; intensity's help gives each family's scale."""
 
     class Meta:
         model = StanceTag
         fields = ["statement", "category", "target_actor", "target_topic", "polarity", "intensity"]
 
-    def __init__(self, *args, category_choices=None, **kwargs):
+    def __init__(self, *args, category_choices=None, descriptions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if "category" in self.fields:
-            self.fields["category"].choices = (
-                category_choices if category_choices is not None else grouped_category_choices()
+            field = self.fields["category"]
+            field.choices = category_choices if category_choices is not None else grouped_category_choices()
+            field.widget = CodebookSelect(
+                choices=field.choices,
+                attrs={"class": "codebook-category"},
+                descriptions=descriptions if descriptions is not None else category_descriptions(),
             )
+        if "intensity" in self.fields:
+            self.fields["intensity"].help_text = intensity_help_text()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -161,13 +194,15 @@ class StanceTagFormSet(BaseInlineFormSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_choices = None
+        self.category_choices = self.descriptions = None
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if self.category_choices is None:
             self.category_choices = grouped_category_choices()
+            self.descriptions = category_descriptions()
         kwargs["category_choices"] = self.category_choices
+        kwargs["descriptions"] = self.descriptions
         return kwargs
 
     def clean(self):

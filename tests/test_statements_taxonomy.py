@@ -2,10 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.html import escape
 
 import pytest
 
-from statements.models import Plover, QuadClass, StanceCategory, Taxonomy
+from statements.models import Plover, QuadClass, StanceCategory, Status, Taxonomy
+from tests.factories import make_actor, make_statement
 
 FAMILIES = ["A", "C", "D", "E", "K", "O", "P", "R", "S", "W", "X"]
 
@@ -106,3 +109,24 @@ def test_validation_rejects_a_family_beneath_itself_or_its_act(new_parent):
 
     with pytest.raises(ValidationError, match="beneath itself"):
         family.clean()
+
+
+@pytest.mark.django_db
+def test_every_dst_v1_category_has_a_codebook_description_with_an_example():
+    categories = StanceCategory.objects.default_taxonomy()
+
+    assert categories.count() == 50
+    assert all("Example:" in description for description in categories.values_list("description", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_tag_form_shows_the_codebook_and_each_familys_intensity_scale(admin_client):
+    statement = make_statement([make_actor("Shinjiro Koizumi")], status=Status.DRAFT)
+
+    page = admin_client.get(reverse("admin:statements_statement_change", args=[statement.pk])).text
+
+    k1 = StanceCategory.objects.default_taxonomy().get(code="K1")
+    assert f'title="{escape(k1.description)}"' in page
+    assert "statements/codebook.js" in page
+    assert escape("K: 0 neutral, 1 concern, 2 serious concern") in page
+    assert escape("A: 0 neutral, 1 supportive") in page
