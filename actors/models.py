@@ -1,7 +1,6 @@
 """Who can speak or be spoken to: actors, their names and identifiers, and roles over time."""
 
 import datetime
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,16 +9,8 @@ from django.urls import reverse
 
 from simple_history.models import HistoricalRecords
 
+from config.models import LocalName, fold
 from config.trees import sits_beneath_itself, subtree_ids
-
-
-def fold(text):
-    """The form names are compared in: Unicode-normalised (NFKC) and case-folded, any script.
-
-    SQLite's LIKE folds ASCII only, so searches compare folded copies instead of relying on
-    the database's case rules; the result is the same on SQLite and PostgreSQL.
-    """
-    return unicodedata.normalize("NFKC", text or "").casefold().strip()
 
 
 class ActorKind(models.TextChoices):
@@ -150,28 +141,17 @@ class Actor(models.Model):
         return role_held_on(self.roles.all(), date)
 
 
-class ActorName(models.Model):
+class ActorName(LocalName):
     """A name or alias of an actor in one language and script (小泉進次郎, Koizumi Shinjiro)."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="names")
-    name = models.CharField(max_length=200)
-    language = models.CharField(
-        max_length=35, blank=True, help_text="BCP 47 tag: en, ja, ja-Latn, zh-Hans. Empty if unknown."
-    )
-    folded = models.CharField(max_length=200, editable=False, db_index=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor", "language", "name"]
         constraints = [
             models.UniqueConstraint(fields=["actor", "name", "language"], name="actor_name_unique"),
         ]
-
-    def __str__(self):
-        return f"{self.name} ({self.language})" if self.language else self.name
-
-    def save(self, *args, **kwargs):
-        self.folded = fold(self.name)
-        super().save(*args, **kwargs)
 
 
 class ActorIdentifier(models.Model):
@@ -180,6 +160,7 @@ class ActorIdentifier(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
     scheme = models.CharField(max_length=32, choices=IdentifierScheme.choices)
     value = models.CharField(max_length=100)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheme", "value"]

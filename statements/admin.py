@@ -467,7 +467,7 @@ class TopicAliasInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(SubquerySearchMixin, admin.ModelAdmin):
+class TopicAdmin(SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "occurred_on", "alias_names"]
     list_filter = [("occurred_on", admin.EmptyFieldListFilter)]
     list_select_related = False
@@ -485,7 +485,7 @@ class TopicAdmin(SubquerySearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(CappedCountMixin, admin.ModelAdmin):
+class SourceAdmin(CappedCountMixin, SimpleHistoryAdmin):
     list_display = ["publisher", "title", "published_on", "citation_count", "url"]
     # No publisher filter or date_hierarchy: both list the distinct values of every source.
     list_filter = [("published_on", admin.DateFieldListFilter)]
@@ -528,7 +528,7 @@ class StanceCategoryInline(admin.TabularInline):
 
 
 @admin.register(Taxonomy)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(SimpleHistoryAdmin):
     form = TaxonomyForm
     list_display = ["name", "version", "is_default", "category_count"]
     list_select_related = False
@@ -545,7 +545,7 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StanceCategory)
-class StanceCategoryAdmin(admin.ModelAdmin):
+class StanceCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["code", "label", "parent", "cameo", "plover", "quad", "taxonomy"]
     list_display_links = ["code", "label"]
     list_filter = ["taxonomy", "quad", "plover"]
@@ -563,6 +563,7 @@ class StanceTagAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
 
     class Media:
         js = ["statements/codebook.js"]
+
     list_display = ["statement", "category", "target_name", "polarity", "intensity", "curator", "created_at"]
     # Curators are few: list them all rather than the distinct curators of millions of tags.
     list_filter = ["category", "polarity", "intensity", ("curator", admin.RelatedFieldListFilter)]

@@ -15,8 +15,9 @@ from django.utils import timezone
 import langcodes
 from simple_history.models import HistoricalRecords
 
-from actors.models import Actor, Role, fold
+from actors.models import Actor, Role
 from config.db import AnyOf
+from config.models import LocalName, fold
 from config.trees import sits_beneath_itself, subtree_ids
 
 CAMEO_CODE = RegexValidator(r"^[0-9]{2,4}$", "A CAMEO code is two to four digits, kept as text: 010, not 10.")
@@ -145,6 +146,8 @@ class Topic(models.Model):
     description = models.TextField(blank=True)
     occurred_on = models.DateField(null=True, blank=True, help_text="For a reported event: the day it happened.")
 
+    history = HistoricalRecords()
+
     objects = TopicQuerySet.as_manager()
 
     class Meta:
@@ -158,13 +161,11 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
 
-class TopicAlias(models.Model):
+class TopicAlias(LocalName):
     """Another name of a topic: the Senkaku and the Diaoyu Islands are one topic."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
-    language = models.CharField(max_length=35, blank=True)
-    folded = models.CharField(max_length=200, editable=False, db_index=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic", "name"]
@@ -173,10 +174,6 @@ class TopicAlias(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.folded = fold(self.name)
-        super().save(*args, **kwargs)
 
 
 class Taxonomy(models.Model):
@@ -189,6 +186,7 @@ class Taxonomy(models.Model):
     is_default = models.BooleanField(
         default=False, help_text="The taxonomy the API serves and its stance filter reads codes from."
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "version"]
@@ -224,6 +222,8 @@ class StanceCategory(models.Model):
     plover_mode = models.CharField("PLOVER mode", max_length=40, blank=True)
     quad = models.PositiveSmallIntegerField("quad class", choices=QuadClass.choices)
 
+    history = HistoricalRecords()
+
     objects = StanceCategoryQuerySet.as_manager()
 
     class Meta:
@@ -256,6 +256,7 @@ class Source(models.Model):
     publisher = models.CharField(max_length=200)
     title = models.CharField(max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "publisher"]
@@ -264,11 +265,22 @@ class Source(models.Model):
         return f"{self.publisher}: {self.title or self.url}"
 
 
-class StatementSpeaker(models.Model):
+class StatementLink(models.Model):
+    """A statement linked to an actor or a topic; the concrete table adds that protected foreign key.
+
+    The statement's column is indexed by each table's unique constraint (statement first), the other
+    by its index (the other column first): no single-column index is needed.
+    """
+
+    statement = models.ForeignKey("Statement", on_delete=models.CASCADE, db_index=False)
+
+    class Meta:
+        abstract = True
+
+
+class StatementSpeaker(StatementLink):
     """An actor who made a statement. The actor is protected: someone who spoke cannot vanish."""
 
-    # Indexed by the unique constraint (statement first) and the index (actor first) in Meta.
-    statement = models.ForeignKey("Statement", on_delete=models.CASCADE, db_index=False)
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, db_index=False)
 
     class Meta:
@@ -279,10 +291,9 @@ class StatementSpeaker(models.Model):
         return str(self.actor)
 
 
-class StatementRecipient(models.Model):
+class StatementRecipient(StatementLink):
     """An actor a statement was addressed to, protected like a speaker."""
 
-    statement = models.ForeignKey("Statement", on_delete=models.CASCADE, db_index=False)
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, db_index=False)
 
     class Meta:
@@ -293,10 +304,9 @@ class StatementRecipient(models.Model):
         return str(self.actor)
 
 
-class StatementTopic(models.Model):
+class StatementTopic(StatementLink):
     """A topic a statement concerns; a topic in use cannot be deleted."""
 
-    statement = models.ForeignKey("Statement", on_delete=models.CASCADE, db_index=False)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, db_index=False)
 
     class Meta:

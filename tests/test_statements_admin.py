@@ -644,3 +644,26 @@ def test_not_even_a_superuser_deletes_a_published_statement(client, superuser, w
 
     assert response.status_code == 403
     assert Statement.objects.filter(pk=world.one_china.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "model_name", ["topic", "source", "taxonomy", "stancecategory", "topicalias", "actorname", "actoridentifier"]
+)
+def test_everything_curated_keeps_a_history(model_name):
+    from django.apps import apps
+
+    model = next(model for model in apps.get_models() if model._meta.model_name == model_name)
+    assert hasattr(model, "history"), f"{model_name} keeps no history"
+
+
+def test_a_change_to_a_source_is_in_its_history_with_who_made_it(client, superuser, world):
+    client.force_login(superuser)
+    url = reverse("admin:statements_source_change", args=[world.source.pk])
+    publisher = "Japan Ministry of Defense (Bōeishō)"
+    data = {"url": world.source.url, "publisher": publisher, "title": "", "published_on": ""}
+
+    assert client.post(url, data).status_code == 302
+
+    latest = world.source.history.latest("history_date")
+    assert (latest.publisher, latest.history_user) == (publisher, superuser)
+    assert client.get(reverse("admin:statements_source_history", args=[world.source.pk])).status_code == 200

@@ -58,6 +58,14 @@ CURATOR_PERMISSIONS = {
     "statements.delete_statementidentifier",
     "statements.view_statementidentifier",
     "statements.view_historicalstatementidentifier",
+    # Everything curated keeps a history, which curators read.
+    "actors.view_historicalactorname",
+    "actors.view_historicalactoridentifier",
+    "statements.view_historicaltopic",
+    "statements.view_historicaltopicalias",
+    "statements.view_historicalsource",
+    "statements.view_historicaltaxonomy",
+    "statements.view_historicalstancecategory",
 }
 
 
@@ -70,7 +78,7 @@ def granted(group_name):
 
 
 # The latest migration that sets the groups' permissions; 0003_groups created them.
-GROUPS_MIGRATION = "0007_identifier_permissions"
+GROUPS_MIGRATION = "0011_history_permissions"
 
 
 def run_migration_function(name):

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from actors.models import ActorKind, IdentifierScheme, fold
+from actors.models import ActorKind, IdentifierScheme
+from config.models import fold
 from statements.synthetic.draws import (
     FAMILIES,
     FIRST_DAY,
