@@ -3,14 +3,17 @@
 import datetime
 
 from django.contrib import admin
+from django.db.models import Case, Exists, OuterRef, Q, When
+from django.urls import reverse
 
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.forms import PersonRoleFormSet
 from actors.models import Actor, ActorIdentifier, ActorKind, ActorName, Role
 from actors.resources import ActorResource
-from config.admin import CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin
+from config.admin import AutocompleteLabelsMixin, CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin
 from config.admin_files import FileImportExportMixin
+from config.models import fold
 
 
 class ActorNameInline(admin.TabularInline):
@@ -27,7 +30,7 @@ class ActorIdentifierInline(admin.TabularInline):
     extra = 0
 
 
-class RoleInline(RelatedIconsMixin, admin.TabularInline):
+class RoleInline(AutocompleteLabelsMixin, RelatedIconsMixin, admin.TabularInline):
     model = Role
     fk_name = "person"
     formset = PersonRoleFormSet
@@ -42,7 +45,7 @@ class RoleInline(RelatedIconsMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("person", "organization")
 
 
-class PostInline(admin.TabularInline):
+class PostInline(AutocompleteLabelsMixin, admin.TabularInline):
     """Who held a post in this organization, and when: read here, edited on the person's page."""
 
     model = Role
@@ -62,7 +65,14 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(FileImportExportMixin, CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+class ActorAdmin(
+    AutocompleteLabelsMixin,
+    FileImportExportMixin,
+    CappedCountMixin,
+    RelatedIconsMixin,
+    SubquerySearchMixin,
+    SimpleHistoryAdmin,
+):
     list_display = ["name", "kind", "country", "parent"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country", "parent"]
@@ -75,6 +85,31 @@ class ActorAdmin(FileImportExportMixin, CappedCountMixin, RelatedIconsMixin, Sub
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ActorNameInline, ActorIdentifierInline, RoleInline]
     resource_classes = [ActorResource]
+
+    # What an autocomplete result says beside the name, and what it reads for that.
+    autocomplete_select_related = ["country"]
+
+    @staticmethod
+    def autocomplete_label(actor):
+        """ "Japan · state", "Government of Japan · government body, Japan": which Japan is which."""
+        where = f", {actor.country.name}" if actor.country_id and actor.country_id != actor.pk else ""
+        return f"{actor.name} · {actor.get_kind_display().lower()}{where}"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        folded = fold(search_term)
+        if request.path != reverse("admin:autocomplete") or not folded:
+            return results, may_have_duplicates
+        # An exact name or alias first ("Japan" the state, "小泉" … once typed whole), then names that
+        # begin with the words, then the rest; alphabetical within each.
+        names = ActorName.objects.filter(actor=OuterRef("pk"))
+        rank = Case(
+            When(Q(name_folded=folded) | Q(slug=search_term.strip()) | Exists(names.filter(folded=folded)), then=0),
+            When(Q(name_folded__startswith=folded) | Exists(names.filter(folded__startswith=folded)), then=1),
+            default=2,
+        )
+        ranked = results.select_related("country").annotate(match_rank=rank).order_by("match_rank", "name", "pk")
+        return ranked, may_have_duplicates
 
     def get_inlines(self, request, obj):
         # A person holds roles; an organization shows the posts held in it, edited on each person's page.
@@ -102,7 +137,7 @@ class HeldFilter(admin.SimpleListFilter):
 
 
 @admin.register(Role)
-class RoleAdmin(CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
+class RoleAdmin(AutocompleteLabelsMixin, CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, SimpleHistoryAdmin):
     list_display = ["person", "title", "organization", "start_date", "end_date"]
     list_filter = [HeldFilter, "title", ("organization", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "organization"]

@@ -21,7 +21,13 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor, Role
-from config.admin import CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin, WordSearchMixin
+from config.admin import (
+    AutocompleteLabelsMixin,
+    CappedCountMixin,
+    RelatedIconsMixin,
+    SubquerySearchMixin,
+    WordSearchMixin,
+)
 from config.admin_files import FileImportExportMixin
 from config.db import AnyOf
 from statements import search, services
@@ -133,7 +139,7 @@ class CitationInline(RelatedIconsMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("source")
 
 
-class StanceTagInline(RelatedIconsMixin, admin.TabularInline):
+class StanceTagInline(AutocompleteLabelsMixin, RelatedIconsMixin, admin.TabularInline):
     model = StanceTag
     form = StanceTagForm
     formset = StanceTagFormSet
@@ -165,7 +171,9 @@ class StatementConfirmImportForm(ConfirmImportForm):
 
 
 @admin.register(Statement)
-class StatementAdmin(FileImportExportMixin, CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
+class StatementAdmin(
+    AutocompleteLabelsMixin, FileImportExportMixin, CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin
+):
     form = StatementForm
     list_display = [
         "when",
@@ -556,7 +564,7 @@ class StanceCategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StanceTag)
-class StanceTagAdmin(CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
+class StanceTagAdmin(AutocompleteLabelsMixin, CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin):
     """Every tag across statements, to read and compare; tags are made on the statement's page."""
 
     form = StanceTagAdminForm

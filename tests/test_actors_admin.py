@@ -11,7 +11,8 @@ from django.urls import reverse
 import pytest
 
 from actors.models import Actor, ActorIdentifier, ActorKind, IdentifierScheme, Role
-from tests.factories import make_actor, make_role
+from statements.models import Status
+from tests.factories import make_actor, make_role, make_statement
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_speaker_autocomplete_finds_an_actor_by_a_name_in_another_script(client,
         {"app_label": "statements", "model_name": "statement", "field_name": "speakers", "term": "小泉"},
     )
     assert response.status_code == 200
-    assert [row["text"] for row in json.loads(response.content)["results"]] == ["Shinjiro Koizumi"]
+    assert [row["text"] for row in json.loads(response.content)["results"]] == ["Shinjiro Koizumi · person, Japan"]
 
 
 def test_country_autocomplete_offers_states_only(client, superuser, cast):
@@ -99,7 +100,7 @@ def test_country_autocomplete_offers_states_only(client, superuser, cast):
         reverse("admin:autocomplete"),
         {"app_label": "actors", "model_name": "actor", "field_name": "country", "term": "Japan"},
     )
-    assert [row["text"] for row in json.loads(response.content)["results"]] == ["Japan"]
+    assert [row["text"] for row in json.loads(response.content)["results"]] == ["Japan · state"]
 
 
 def test_only_a_person_holds_a_role(client, superuser, cast):
@@ -203,3 +204,38 @@ def test_an_actor_made_its_own_country_is_a_form_error_not_a_500(client, superus
     assert response.status_code == 200
     assert "An actor cannot be its own country." in response.text
     assert Actor.objects.get(pk=cast.japan.pk).country is None
+
+
+def autocomplete(client, term, field="recipients"):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "statements", "model_name": "statement", "field_name": field},
+    )
+    assert response.status_code == 200, response.content
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_the_actor_autocomplete_puts_an_exact_name_first_and_says_kind_and_country(client, superuser, japan):
+    client.force_login(superuser)
+
+    results = autocomplete(client, "Japan")
+
+    assert results[0] == "Japan · state"
+    assert "Government of Japan · government body, Japan" in results
+    assert "Japan Joint Staff · military, Japan" in results
+
+
+def test_the_actor_autocomplete_finds_a_name_in_its_own_script(client, superuser, japan):
+    client.force_login(superuser)
+
+    assert autocomplete(client, "小泉", field="speakers")[0] == "Shinjiro Koizumi · person, Japan"
+    assert autocomplete(client, "小泉進次郎", field="speakers") == ["Shinjiro Koizumi · person, Japan"]
+
+
+def test_a_chosen_actor_shows_its_kind_and_country_when_the_page_opens(client, superuser, japan):
+    statement = make_statement([japan.koizumi], [japan.government], status=Status.DRAFT)
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:statements_statement_change", args=[statement.pk])).text
+
+    assert "Government of Japan · government body, Japan" in page
