@@ -3,7 +3,6 @@
 import functools
 import operator
 import uuid
-from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
@@ -67,6 +66,25 @@ admin.site.site_title = "Statement tracker"
 admin.site.index_title = "Curation of diplomatic statements, actors and stances"
 
 PUBLISH_PERMISSION = services.PUBLISH_PERMISSION
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """A curator's and a reviewer's work lists: my drafts, what awaits review, what still needs tags."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "My drafts"), ("review", "Awaiting review"), ("untagged", "Untagged")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(status=Status.DRAFT, created_by=request.user)
+        if self.value() == "review":
+            return queryset.filter(status=Status.IN_REVIEW)
+        if self.value() == "untagged":
+            return queryset.filter(~Exists(StanceTag.objects.filter(statement=OuterRef("pk"))))
+        return queryset
 
 
 class StanceCategoryFilter(admin.SimpleListFilter):
@@ -147,8 +165,9 @@ class StanceTagInline(AutocompleteLabelsMixin, RelatedIconsMixin, admin.TabularI
     class Media:
         js = ["statements/codebook.js"]
 
-    fields = ["category", "target_actor", "target_topic", "polarity", "intensity", "curator", "created_at"]
-    readonly_fields = ["curator", "created_at"]
+    # Compact: every field of a tag visible at once at 1280 px; when it was made is in the history.
+    fields = ["category", "target_actor", "target_topic", "polarity", "intensity", "curator"]
+    readonly_fields = ["curator"]
     autocomplete_fields = ["target_actor", "target_topic"]
     related_icons = {"category": set(), "target_actor": {"add"}, "target_topic": {"add"}}
     extra = 0
@@ -175,6 +194,10 @@ class StatementAdmin(
     AutocompleteLabelsMixin, FileImportExportMixin, CappedCountMixin, WordSearchMixin, SimpleHistoryAdmin
 ):
     form = StatementForm
+
+    class Media:
+        css = {"all": ["statements/admin.css"]}
+
     list_display = [
         "when",
         "speaker_names",
@@ -188,6 +211,7 @@ class StatementAdmin(
     # No date_hierarchy: it lists the distinct years, months or days of every matching row. The year
     # filter reads the first and last date from the ends of the date index instead.
     list_filter = [
+        QueueFilter,
         "status",
         "channel",
         StanceCategoryFilter,
@@ -215,7 +239,8 @@ class StatementAdmin(
             {"fields": ["status", "seen_version", "uuid", ("version", "created_by"), ("created_at", "updated_at")]},
         ),
     ]
-    inlines = [CitationInline, StanceTagInline, StatementIdentifierInline]
+    # The tags first, closest to the text they judge.
+    inlines = [StanceTagInline, CitationInline, StatementIdentifierInline]
     actions = ["send_to_review", "publish"]
     resource_classes = [StatementResource]
     import_form_class = StatementImportForm
@@ -420,15 +445,20 @@ class StatementAdmin(
 
     @admin.display(description="summary", ordering="summary")
     def short_summary(self, statement):
-        return Truncator(statement.summary or statement.text).chars(90)
+        # Two lines at most (admin.css); the whole text on hover.
+        text = statement.summary or statement.text
+        return format_html('<div class="clamp" title="{}">{}</div>', text, Truncator(text).chars(160))
 
     @admin.display(description="stance tags")
     def tag_codes(self, statement):
-        """Each act once ("K1×2" for two targets); hovering shows every tag with its target."""
+        """Each tag as its act, polarity sign and target ("K1− China"), one per line; hovering gives the words."""
+        signs = {"favor": "+", "against": "−", "neutral": "", "unclear": "?"}
         tags = list(statement.stance_tags.all())
-        counts = Counter(tag.category.code for tag in tags)
-        codes = " ".join(code if count == 1 else f"{code}×{count}" for code, count in counts.items())
-        return format_html('<span title="{}">{}</span>', "; ".join(str(tag) for tag in tags), codes)
+        lines = [
+            (str(tag), f"{tag.category.code}{signs.get(tag.polarity, '')}", f" {tag.target}" if tag.target else "")
+            for tag in tags
+        ]
+        return format_html_join("", '<div class="tag" title="{}">{}{}</div>', lines) or "—"
 
     @admin.display(description="speakers' roles on this date")
     def speaker_roles(self, statement):

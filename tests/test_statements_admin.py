@@ -226,8 +226,10 @@ def test_changelist_shows_speakers_recipients_tags_and_the_date_as_precise_as_kn
     response = client.get(reverse(CHANGELIST))
     assert "Guido Crosetto, Mark Rutte" in response.text
     assert "Briefed NATO and Italy" in response.text
-    assert ">E2 K1×2</span>" in response.text
-    assert "K1 against → China" in response.text
+    # Each tag on its line: act, polarity sign, target; the words on hover.
+    assert '<div class="tag" title="K1 against → China">K1− China</div>' in response.text
+    assert '<div class="tag" title="K1 against → Russia">K1− Russia</div>' in response.text
+    assert '<div class="tag" title="E2 neutral">E2</div>' in response.text
     assert "Dec. 10, 2025" in response.text
     assert "November 2025" in response.text
     assert "Nov. 1, 2025" not in response.text
@@ -667,3 +669,18 @@ def test_a_change_to_a_source_is_in_its_history_with_who_made_it(client, superus
     latest = world.source.history.latest("history_date")
     assert (latest.publisher, latest.history_user) == (publisher, superuser)
     assert client.get(reverse("admin:statements_source_history", args=[world.source.pk])).status_code == 200
+
+
+def test_the_queues_list_my_drafts_what_awaits_review_and_what_is_untagged(client, curator, superuser, world):
+    mine = make_statement([world.koizumi], status=Status.DRAFT, created_by=curator, summary="Mine")
+    theirs = make_statement([world.koizumi], status=Status.DRAFT, created_by=superuser, summary="Theirs")
+    waiting = make_statement([world.koizumi], status=Status.IN_REVIEW, summary="Waiting")
+    make_tag(theirs, "K1", superuser, target_actor=world.china)
+    client.force_login(curator)
+
+    def queue(name):
+        return listed(client.get(reverse(CHANGELIST), {"queue": name}))
+
+    assert queue("mine") == {mine.pk}
+    assert queue("review") == {waiting.pk}
+    assert queue("untagged") == {mine.pk, waiting.pk, world.koizumi_briefing.pk, world.one_china.pk}
