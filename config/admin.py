@@ -136,6 +136,10 @@ class Site(admin.AdminSite):
     body are told apart before one is chosen.
     """
 
+    # The statement page needs the width (tags with every field in view at 1280 px); the index and the
+    # breadcrumbs lead everywhere the sidebar did.
+    enable_nav_sidebar = False
+
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
