@@ -531,6 +531,8 @@ class StanceTag(models.Model):
             models.Index(fields=["target_actor", "category", "polarity", "statement"], name="stance_tag_target_actor"),
             models.Index(fields=["target_topic", "category", "polarity", "statement"], name="stance_tag_target_topic"),
             models.Index(fields=["category", "polarity", "statement"], name="stance_tag_category"),
+            # The curators' dashboard counts the tags made this month.
+            models.Index(fields=["created_at"], name="stance_tag_created"),
         ]
 
     def __str__(self):

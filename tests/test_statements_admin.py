@@ -684,3 +684,24 @@ def test_the_queues_list_my_drafts_what_awaits_review_and_what_is_untagged(clien
     assert queue("mine") == {mine.pk}
     assert queue("review") == {waiting.pk}
     assert queue("untagged") == {mine.pk, waiting.pk, world.koizumi_briefing.pk, world.one_china.pk}
+
+
+def test_the_admin_index_shows_where_curation_stands(client, curator, superuser, world):
+    waiting = make_statement([world.koizumi], status=Status.IN_REVIEW, summary="Waiting for a reviewer")
+    make_tag(world.one_china, "P1", superuser, polarity=Polarity.FAVOR)
+    client.force_login(curator)
+
+    page = client.get(reverse("admin:index")).text
+
+    assert 'id="curation-dashboard"' in page
+    assert "Waiting for a reviewer" in page
+    assert reverse("admin:statements_statement_change", args=[waiting.pk]) in page
+    assert reverse("admin:statements_statement_change", args=[world.koizumi_briefing.pk]) in page  # an untagged draft
+    assert "Tags since" in page
+
+
+def test_the_admin_index_runs_a_fixed_number_of_queries(client, superuser, world, django_assert_max_num_queries):
+    client.force_login(superuser)
+    # Session, user; statuses, review queue, untagged drafts, tags this month, last changes; the app list.
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("admin:index")).status_code == 200
