@@ -8,6 +8,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
@@ -685,3 +688,34 @@ class StanceTagAdmin(AutocompleteLabelsMixin, CappedCountMixin, WordSearchMixin,
     @admin.display(description="target")
     def target_name(self, tag):
         return tag.target or "—"
+
+
+# People: a superuser adds a curator or a reviewer in one step.
+
+ROLES = [
+    ("curator", "Curator: records and tags statements, sends them to review"),
+    ("reviewer", "Reviewer: a curator who also publishes and retracts"),
+    ("", "Neither: set staff status and groups by hand"),
+]
+
+
+class PersonCreationForm(AdminUserCreationForm):
+    role = forms.ChoiceField(choices=ROLES, initial="curator", required=False, widget=forms.RadioSelect)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    add_form = PersonCreationForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": (*UserAdmin.add_fieldsets[0][1]["fields"], "role")}),)
+
+    def save_model(self, request, obj, form, change):
+        role = form.cleaned_data.get("role") if not change else ""
+        if role:
+            obj.is_staff = True
+        super().save_model(request, obj, form, change)
+        if role:
+            names = [services.CURATORS, services.REVIEWERS] if role == "reviewer" else [services.CURATORS]
+            obj.groups.set(Group.objects.filter(name__in=names))

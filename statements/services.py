@@ -426,3 +426,25 @@ def bump(statement, *, reason):
     """Raise a statement's version and updated_at for a change to one of its parts, with a history entry."""
     statement._change_reason = reason
     statement.save()
+
+
+# People
+
+CURATORS, REVIEWERS = "curators", "reviewers"
+
+
+@transaction.atomic
+def add_curator(*, username, password, email="", reviewer=False):
+    """A staff user in the curators group (and the reviewers group for a reviewer), in one step."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
+        raise WorkflowError(f"There is already a user {username!r}.", code="user_exists")
+    groups = list(Group.objects.filter(name__in=[CURATORS, REVIEWERS] if reviewer else [CURATORS]))
+    if len(groups) != (2 if reviewer else 1):
+        raise WorkflowError("The curators and reviewers groups are missing: run manage.py migrate.", code="no_groups")
+    user = User.objects.create_user(username, email=email, password=password, is_staff=True)
+    user.groups.set(groups)
+    return user
