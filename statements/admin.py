@@ -1,5 +1,6 @@
 """The curators' workbench: statements with their citations and stance tags, sources, topics, the taxonomy."""
 
+import datetime
 import functools
 import operator
 import uuid
@@ -14,7 +15,8 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -22,7 +24,7 @@ from django.utils.text import Truncator
 from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from actors.models import Actor, Role
+from actors.models import Actor, ActorKind, Role, role_held_on
 from config.admin import (
     AutocompleteLabelsMixin,
     CappedCountMixin,
@@ -57,6 +59,26 @@ from statements.models import (
     TopicAlias,
 )
 from statements.resources import StatementResource
+
+
+def roles_html(speakers, date):
+    """Each speaker's role on `date`, and a warning for a person who held none (a wrong date, or a missing role)."""
+    held = Role.objects.on(date).filter(person__in=speakers).select_related("organization")
+    roles = {}
+    for role in held:
+        roles.setdefault(role.person_id, []).append(role)
+    rows = []
+    for speaker in speakers:
+        role = role_held_on(roles.get(speaker.pk, []), date)
+        if role is not None:
+            rows.append(("", speaker.name, f"{role.title}, {role.organization}"))
+        elif speaker.kind == ActorKind.PERSON:
+            rows.append(
+                ("warning", speaker.name, f"no role recorded on {date.isoformat()}: check the date or add the role")
+            )
+        else:
+            rows.append(("", speaker.name, speaker.get_kind_display().lower()))
+    return format_html_join("\n", '<div class="{}">{}: {}</div>', rows)
 
 
 def workflow_messages(error):
@@ -200,6 +222,7 @@ class StatementAdmin(
 
     class Media:
         css = {"all": ["statements/admin.css"]}
+        js = ["statements/statement_form.js"]
 
     list_display = [
         "when",
@@ -465,16 +488,32 @@ class StatementAdmin(
 
     @admin.display(description="speakers' roles on this date")
     def speaker_roles(self, statement):
+        # Filled in as speakers and date are chosen (statement_form.js asks roles_view); this is the saved state.
+        url = reverse("admin:statements_statement_roles")
         if statement.pk is None:
-            return "Shown once the statement is saved."
-        speakers = Actor.objects.filter(statements_spoken=statement).prefetch_related(
-            Prefetch("roles", queryset=Role.objects.select_related("organization"))
+            return format_html(
+                '<div class="speaker-roles" data-url="{}">{}</div>', url, "Choose the speakers and the date."
+            )
+        speakers = list(Actor.objects.filter(statements_spoken=statement))
+        return format_html(
+            '<div class="speaker-roles" data-url="{}">{}</div>', url, roles_html(speakers, statement.date)
         )
-        rows = []
-        for speaker in speakers:
-            role = speaker.role_on(statement.date)
-            rows.append((speaker.name, f"{role.title}, {role.organization}" if role else "no role recorded"))
-        return format_html_join("\n", "<div>{}: {}</div>", rows) or "—"
+
+    def get_urls(self):
+        roles = path("roles/", self.admin_site.admin_view(self.roles_view), name="statements_statement_roles")
+        return [roles, *super().get_urls()]
+
+    def roles_view(self, request):
+        """The speakers' roles on a date, as the form shows them: ?speaker=<id>&speaker=<id>&date=YYYY-MM-DD."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            date = datetime.date.fromisoformat(request.GET.get("date", ""))
+            ids = [int(value) for value in request.GET.getlist("speaker")][:50]
+        except ValueError:
+            return JsonResponse({"html": "Choose the speakers and a date (YYYY-MM-DD)."})
+        speakers = sorted(Actor.objects.filter(pk__in=ids), key=lambda actor: ids.index(actor.pk))
+        return JsonResponse({"html": roles_html(speakers, date) if speakers else "Choose the speakers."})
 
     @admin.action(description="Send selected drafts to review", permissions=["change"])
     def send_to_review(self, request, queryset):

@@ -200,3 +200,32 @@ def test_the_statement_page_fits_1280_pixels_without_horizontal_scrolling(desks,
     for field in ("category", "target_actor", "polarity", "intensity"):
         box = reviewer.page.locator(f"#stance_tags-0 td.field-{field}").bounding_box()
         assert box is not None and box["x"] + box["width"] <= 1280, field
+
+
+def test_roles_show_before_saving_and_a_failed_save_brings_the_first_error_into_view(desks, live_server):
+    curator = desks("curator")
+    page = curator.page
+    page.goto(f"{live_server.url}/admin/statements/statement/add/")
+    curator.choose("id_speakers", "Koizumi", "Shinjiro Koizumi")
+    page.fill("#id_date", "2025-12-10")
+    page.locator("#id_date").blur()
+    expect(page.locator(".speaker-roles")).to_contain_text("Minister of Defense, Government of Japan")
+    page.fill("#id_date", "2019-01-01")
+    page.locator("#id_date").blur()
+    expect(page.locator(".speaker-roles .warning")).to_contain_text("no role recorded on 2019-01-01")
+
+    page.fill("#id_date", "2025-12-10")
+    page.select_option("#id_channel", "video_call")
+    page.locator("#stance_tags-group .add-row a").click()
+    page.select_option("#id_stance_tags-0-category", label="K1 Express concern")
+    curator.choose("id_stance_tags-0-target_actor", "China", "China · state")
+    curator.choose("id_stance_tags-0-target_topic", "radar", "radar")
+    page.click("input[name=_save]")
+
+    expect(page.locator("p.errornote")).to_be_visible()
+    expect(page.locator("p.errornote a.first-error-link")).to_be_visible()
+    expect(page.locator("#stance_tags-0")).to_have_class(re.compile("has-errors"))
+    first_error = page.locator("ul.errorlist").first
+    expect(first_error).to_be_in_viewport()
+    expect(first_error).to_contain_text("one target")
+    curator.shot("failed-save")

@@ -705,3 +705,19 @@ def test_the_admin_index_runs_a_fixed_number_of_queries(client, superuser, world
     # Session, user; statuses, review queue, untagged drafts, tags this month, last changes; the app list.
     with django_assert_max_num_queries(9):
         assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_form_asks_for_the_speakers_roles_on_a_date_before_saving(client, curator, world):
+    government = make_actor("Government of Japan", kind=ActorKind.GOVERNMENT_BODY)
+    world.koizumi.roles.create(organization=government, title="Minister of Defense", start_date="2025-10-21")
+    client.force_login(curator)
+    url = reverse("admin:statements_statement_roles")
+
+    on_duty = client.get(url, {"speaker": [world.koizumi.pk, world.china.pk], "date": "2025-12-10"}).json()["html"]
+    before = client.get(url, {"speaker": [world.koizumi.pk], "date": "2024-01-01"}).json()["html"]
+    nonsense = client.get(url, {"speaker": ["x"], "date": "tomorrow"})
+
+    assert "Shinjiro Koizumi: Minister of Defense, Government of Japan" in on_duty
+    assert "China: state" in on_duty
+    assert 'class="warning">Shinjiro Koizumi: no role recorded on 2024-01-01' in before
+    assert nonsense.status_code == 200 and "Choose the speakers" in nonsense.json()["html"]
