@@ -13,6 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from actors.models import ActorKind
+from statements import codebook
 from statements.models import (
     Channel,
     Citation,
@@ -643,7 +644,7 @@ def test_stance_categories_list_the_default_taxonomy_by_code(api, db, django_ass
         "plover": "ACCUSE",
         "plover_mode": "",
         "quad": 3,
-        "description": "",
+        "description": codebook.descriptions()["K1"],
         "taxonomy": "dst-v1",
     }
 
