@@ -46,6 +46,8 @@ from statements.forms import (
 from statements.models import (
     Citation,
     DatePrecision,
+    Revision,
+    RevisionStatus,
     Source,
     StanceCategory,
     StanceTag,
@@ -100,7 +102,12 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [("mine", "My drafts"), ("review", "Awaiting review"), ("untagged", "Untagged")]
+        return [
+            ("mine", "My drafts"),
+            ("review", "Awaiting review"),
+            ("untagged", "Untagged"),
+            ("revised", "Has a proposed revision"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
@@ -109,6 +116,9 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset.filter(status=Status.IN_REVIEW)
         if self.value() == "untagged":
             return queryset.filter(~Exists(StanceTag.objects.filter(statement=OuterRef("pk"))))
+        if self.value() == "revised":
+            proposed = Revision.objects.filter(statement=OuterRef("pk"), status=RevisionStatus.PROPOSED)
+            return queryset.filter(Exists(proposed))
         return queryset
 
 
@@ -256,13 +266,31 @@ class StatementAdmin(
     # Facet counts would run the stance filter's subtree lookup once per category (50) and count each.
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["speakers", "recipients", "topics"]
-    readonly_fields = ["speaker_roles", "uuid", "version", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "speaker_roles",
+        "pending_revisions",
+        "uuid",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["speakers", "speaker_roles", "recipients", "date", "date_precision", "channel"]}),
         ("What was said", {"fields": ["text", "is_direct_quote", "language", "summary", "topics"]}),
         (
             "Curation",
-            {"fields": ["status", "seen_version", "uuid", ("version", "created_by"), ("created_at", "updated_at")]},
+            {
+                "fields": [
+                    "status",
+                    "change_reason",
+                    "pending_revisions",
+                    "seen_version",
+                    "uuid",
+                    ("version", "created_by"),
+                    ("created_at", "updated_at"),
+                ]
+            },
         ),
     ]
     # The tags first, closest to the text they judge.
@@ -353,12 +381,6 @@ class StatementAdmin(
     def has_publish_permission(self, request):
         return services.may_publish(request.user)
 
-    def has_change_permission(self, request, obj=None):
-        # What the public sees changes only by a reviewer's hand: curators read published statements.
-        if obj is not None and obj.status in services.PUBLIC and not services.may_publish(request.user):
-            return False
-        return super().has_change_permission(request, obj)
-
     def has_delete_permission(self, request, obj=None):
         # A published or retracted statement stays on the record (it is retracted, never deleted).
         if obj is not None and obj.status in services.PUBLIC:
@@ -406,14 +428,48 @@ class StatementAdmin(
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         fields = {name: form.cleaned_data[name] for name in services.FIELDS if name in form.cleaned_data}
         if change:
-            services.update_statement(
-                form.instance, user=request.user, version=form.cleaned_data.get("seen_version"), **parts, **fields
+            # What the public sees changes only by a reviewer's hand: a curator's edit of it waits as a revision.
+            _, request.proposed_revision = services.edit_statement(
+                form.instance,
+                user=request.user,
+                version=form.cleaned_data.get("seen_version"),
+                reason=form.cleaned_data.get("change_reason", ""),
+                **parts,
+                **fields,
             )
         else:
-            services.create_statement(statement=form.instance, user=request.user, **parts)
+            reason = form.cleaned_data.get("change_reason", "")
+            services.create_statement(statement=form.instance, user=request.user, reason=reason, **parts)
 
     def delete_model(self, request, obj):
         services.delete_statement(obj, user=request.user)
+
+    def response_change(self, request, obj):
+        revision = getattr(request, "proposed_revision", None)
+        if revision is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            f"Your changes to this {obj.get_status_display().lower()} statement wait for a reviewer "
+            f"(revision {revision.pk}); the public sees it as it was until they are approved.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:statements_statement_change", args=[obj.pk]))
+
+    @admin.display(description="proposed revisions")
+    def pending_revisions(self, statement):
+        if statement.pk is None:
+            return "—"
+        pending = statement.revisions.filter(status=RevisionStatus.PROPOSED)
+        links = [
+            (
+                reverse("admin:statements_revision_change", args=[revision.pk]),
+                f"revision {revision.pk}",
+                revision.proposed_by,
+            )
+            for revision in pending.select_related("proposed_by")
+        ]
+        return format_html_join(", ", '<a href="{}">{}</a> by {}', links) or "—"
 
     def import_statuses(self, request):
         """The statuses an import may give: published only for those who may publish; or each line's own."""
@@ -758,3 +814,132 @@ class PersonAdmin(UserAdmin):
         if role:
             names = [services.CURATORS, services.REVIEWERS] if role == "reviewer" else [services.CURATORS]
             obj.groups.set(Group.objects.filter(name__in=names))
+
+
+# Reviewed edits
+
+
+class RevisionForm(forms.ModelForm):
+    """The reviewer's decision on a proposed revision, with a word to the curator."""
+
+    decision = forms.ChoiceField(
+        choices=[("", "Decide later"), ("approve", "Approve: publish these changes"), ("reject", "Reject")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Revision
+        fields = ["comment"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(SimpleHistoryAdmin):
+    """Curators' edits of published statements, each read as a field-by-field difference and decided by a reviewer."""
+
+    form = RevisionForm
+    list_display = ["statement", "proposed_by", "proposed_at", "status", "reviewed_by"]
+    list_filter = ["status"]
+    list_select_related = ["statement", "proposed_by", "reviewed_by"]
+    ordering = ["-id"]
+    show_facets = admin.ShowFacets.NEVER
+    fields = [
+        "statement_link",
+        "differences",
+        "reason",
+        "proposed_by",
+        "proposed_at",
+        "base_version",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+        "comment",
+        "decision",
+    ]
+    readonly_fields = [
+        "statement_link",
+        "differences",
+        "reason",
+        "proposed_by",
+        "proposed_at",
+        "base_version",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request):
+        return False  # made by saving a published statement
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != RevisionStatus.PROPOSED:
+            return False
+        return services.may_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rejected, never deleted: the record of what was proposed stays
+
+    def has_publish_permission(self, request):
+        return services.may_publish(request.user)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            return self.fields
+        return [name for name in self.fields if name != "decision"]
+
+    @admin.display(description="statement")
+    def statement_link(self, revision):
+        url = reverse("admin:statements_statement_change", args=[revision.statement_id])
+        return format_html('<a href="{}">{}</a> (now version {})', url, revision.statement, revision.statement.version)
+
+    @admin.display(description="what changes")
+    def differences(self, revision):
+        rows = services.revision_differences(revision)
+        if not rows:
+            return "Nothing differs from the statement as it stands."
+        body = format_html_join(
+            "", '<tr><th scope="row">{}</th><td class="before">{}</td><td class="after">{}</td></tr>', rows
+        )
+        return format_html(
+            '<table class="revision-diff"><thead><tr><th></th><th>As published</th><th>As proposed</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+    def save_model(self, request, obj, form, change):
+        decision, comment = form.cleaned_data.get("decision"), form.cleaned_data.get("comment", "")
+        if decision == "approve":
+            services.approve_revision(obj, user=request.user, comment=comment)
+        elif decision == "reject":
+            services.reject_revision(obj, user=request.user, comment=comment)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:
+            self.message_user(request, f"Nothing was decided: {' '.join(workflow_messages(error))}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description="Approve the selected revisions", permissions=["publish"])
+    def approve(self, request, queryset):
+        self.decide(request, queryset, services.approve_revision, "approved")
+
+    @admin.action(description="Reject the selected revisions", permissions=["publish"])
+    def reject(self, request, queryset):
+        self.decide(request, queryset, services.reject_revision, "rejected")
+
+    def decide(self, request, queryset, decide, done):
+        count, refused = 0, []
+        for revision in queryset.filter(status=RevisionStatus.PROPOSED).order_by("pk"):
+            try:
+                decide(revision, user=request.user)
+            except services.WorkflowError as error:
+                refused.append(f"revision {revision.pk}: {' '.join(workflow_messages(error))}")
+                continue
+            count += 1
+        self.message_user(request, f"{count} revision(s) {done}.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "; ".join(refused[:5]), messages.WARNING)

@@ -45,6 +45,13 @@ class StatementForm(forms.ModelForm):
 
     # The version the curator loaded: a save over someone else's newer save is refused, as the API's 409 does.
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Why: kept with the history entry of this save (and with a revision a reviewer reads).
+    change_reason = forms.CharField(
+        label="why this change",
+        max_length=100,
+        required=False,
+        help_text="Kept in the history: “typo”, “per the readout”.",
+    )
 
     can_publish = False
 

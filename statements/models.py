@@ -428,6 +428,45 @@ class Statement(models.Model):
             raise ValidationError({"text": "A direct quote needs its words."})
 
 
+class RevisionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Revision(models.Model):
+    """A curator's edit of a published or retracted statement, waiting for a reviewer (statements.services).
+
+    The public keeps seeing the statement as it is until a reviewer approves; `changes` holds what the
+    curator's save would have written (the statement's fields and whole new sets of its parts, by id),
+    made from `base_version`: approved later, it is refused if the statement moved on since.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="revisions")
+    base_version = models.PositiveIntegerField(help_text="The statement's version the edit was made from.")
+    changes = models.JSONField()
+    reason = models.TextField(blank=True, help_text="Why the curator proposes it.")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PROPOSED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, help_text="The reviewer's word to the curator.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RevisionStatus.values), name="revision_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "statement"], name="revision_status_statement")]
+
+    def __str__(self):
+        return f"Revision {self.pk} of {self.statement}"[:120]
+
+
 IDENTIFIER_SCHEME = RegexValidator(
     r"^[a-z][a-z0-9_-]{0,31}$", "A scheme is a short lower-case name: gdelt, icews, polecat, plover."
 )

@@ -16,15 +16,19 @@ calling `check_status_change` and `check_citations`. A refused operation raises 
 ValidationError: the reason, in words for a curator) or PermissionDenied, and changes nothing.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from config.history import acting_as
 from statements.models import (
     STATEMENT_HISTORY,
     Citation,
+    Revision,
+    RevisionStatus,
     StanceTag,
     Statement,
     StatementIdentifier,
@@ -187,9 +191,7 @@ def update_statement(
     """
     stored = locked(statement)
     check_version(stored, version)
-    if "date" in fields:
-        # Compared as save() stores it: any day of a month-precision statement's month is its first.
-        fields["date"] = first_day(fields["date"], fields.get("date_precision", stored.date_precision))
+    fields = normalized(stored, fields)
     changes = {name: value for name, value in fields.items() if getattr(stored, name) != value}
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -214,11 +216,40 @@ def update_statement(
     return stored
 
 
+@transaction.atomic
+def edit_statement(statement, *, user, version, reason="", **changes):
+    """A curator's or reviewer's save of a stored statement: (statement, None) once written, or
+    (statement as it stands, Revision) when the change to what the public sees must wait for a reviewer."""
+    stored = locked(statement)
+    if stored.status in PUBLIC and not may_publish(user):
+        check_version(stored, version)
+        fields = {name: value for name, value in changes.items() if name in FIELDS}
+        parts = {name: value for name, value in changes.items() if name not in FIELDS}
+        check_status_change(user=user, before=stored.status, after=fields.get("status", stored.status))
+        if not parts_differ(stored, **{name: parts.get(name) for name in PARTS}) and all(
+            getattr(stored, name) == value for name, value in normalized(stored, fields).items()
+        ):
+            return stored, None
+        return stored, propose_revision(stored, user=user, version=version, reason=reason, **changes)
+    return update_statement(statement, user=user, version=version, reason=reason, **changes), None
+
+
 def sync_instance(statement, stored):
     """The caller's instance (a form's, say) takes what is stored now."""
     if statement is not stored:
         for model_field in Statement._meta.concrete_fields:
             setattr(statement, model_field.attname, getattr(stored, model_field.attname))
+
+
+def normalized(stored, fields):
+    """The fields as save() stores them: any day of a month-precision statement's month is its first."""
+    fields = dict(fields)
+    if "date" in fields:
+        date = fields["date"]
+        if isinstance(date, str):
+            date = datetime.date.fromisoformat(date)
+        fields["date"] = first_day(date, fields.get("date_precision", stored.date_precision))
+    return fields
 
 
 def transition(statement, *, user, version, to, allowed_from, reason):
@@ -287,6 +318,9 @@ def delete_statement(statement, *, user):
 
 
 # The parts
+
+
+PARTS = ("speakers", "recipients", "topics", "identifiers", "citations", "tags")
 
 
 def parts_differ(stored, speakers, recipients, topics, identifiers, citations, tags):
@@ -448,3 +482,170 @@ def add_curator(*, username, password, email="", reviewer=False):
     user = User.objects.create_user(username, email=email, password=password, is_staff=True)
     user.groups.set(groups)
     return user
+
+
+# Reviewed edits: a curator's change to what the public sees waits as a Revision
+
+
+@transaction.atomic
+def propose_revision(statement, *, user, version, reason="", **changes):
+    """Keep a curator's edit of a published or retracted statement for a reviewer; the statement is untouched."""
+    fields = {name: value for name, value in changes.items() if name in FIELDS}
+    unknown = set(changes) - set(FIELDS) - set(PARTS)
+    if unknown:
+        raise TypeError(f"propose_revision() got unexpected fields {', '.join(sorted(unknown))}")
+    stored = Statement.objects.get(pk=statement.pk)
+    # Checked now, as they would be on approval: a curator learns of a mistake at once.
+    proposed = Statement(**{f.attname: getattr(stored, f.attname) for f in Statement._meta.concrete_fields})
+    for name, value in normalized(stored, fields).items():
+        setattr(proposed, name, value)
+    proposed.full_clean(exclude=["speakers", "recipients", "topics"], validate_unique=False)
+    if "citations" in changes:
+        check_citations(status=proposed.status, citation_count=len(changes["citations"]))
+    for tag in changes.get("tags") or ():
+        if tag.target_actor is not None and tag.target_topic is not None:
+            raise WorkflowError("A tag has one target: an actor or a topic, not both.", code="two_targets")
+    return Revision.objects.create(
+        statement=stored,
+        base_version=stored.version if version is None else version,
+        changes=encode_changes(proposed, fields, changes),
+        reason=reason,
+        proposed_by=user,
+    )
+
+
+def encode_changes(proposed, fields, changes):
+    encoded = {"fields": {name: encode_value(getattr(proposed, name)) for name in fields}}
+    for name in ("speakers", "recipients", "topics"):
+        if changes.get(name) is not None:
+            encoded[name] = sorted(value.pk for value in changes[name])
+    if changes.get("identifiers") is not None:
+        encoded["identifiers"] = sorted([scheme, value] for scheme, value in changes["identifiers"])
+    if changes.get("citations") is not None:
+        encoded["citations"] = [[citation.source.pk, citation.attribution] for citation in changes["citations"]]
+    if changes.get("tags") is not None:
+        encoded["tags"] = [
+            [tag.category.pk, pk_of(tag.target_actor), pk_of(tag.target_topic), tag.polarity, tag.intensity]
+            for tag in changes["tags"]
+        ]
+    return encoded
+
+
+def encode_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def decode_changes(changes):
+    """The keyword arguments of update_statement that a Revision's `changes` stand for."""
+    from actors.models import Actor
+    from statements.models import Source, StanceCategory, Topic
+
+    decoded = dict(changes.get("fields", {}))
+    if "date" in decoded:
+        decoded["date"] = datetime.date.fromisoformat(decoded["date"])
+    for name, model in (("speakers", Actor), ("recipients", Actor), ("topics", Topic)):
+        if name in changes:
+            decoded[name] = list(model.objects.filter(pk__in=changes[name]))
+    if "identifiers" in changes:
+        decoded["identifiers"] = [tuple(pair) for pair in changes["identifiers"]]
+    if "citations" in changes:
+        sources = Source.objects.in_bulk([pk for pk, _ in changes["citations"]])
+        decoded["citations"] = [CitationSpec(sources[pk], attribution) for pk, attribution in changes["citations"]]
+    if "tags" in changes:
+        categories = StanceCategory.objects.in_bulk([row[0] for row in changes["tags"]])
+        actors = Actor.objects.in_bulk([row[1] for row in changes["tags"] if row[1]])
+        topics = Topic.objects.in_bulk([row[2] for row in changes["tags"] if row[2]])
+        decoded["tags"] = [
+            TagSpec(categories[category], actors.get(actor), topics.get(topic), polarity, intensity)
+            for category, actor, topic, polarity, intensity in changes["tags"]
+        ]
+    return decoded
+
+
+def check_reviewer(user, revision):
+    if not may_publish(user):
+        raise PermissionDenied("Approving and rejecting revisions need the permission to publish: ask a reviewer.")
+    if revision.status != RevisionStatus.PROPOSED:
+        raise WorkflowError(f"{revision} was already {revision.get_status_display().lower()}.", code="reviewed")
+
+
+@transaction.atomic
+def approve_revision(revision, *, user, comment=""):
+    """Apply a proposed revision as the reviewer's edit, if the statement has not moved on since it was made."""
+    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    check_reviewer(user, revision)
+    who = revision.proposed_by.get_username()
+    reason = f"revision {revision.pk} by {who} approved" + (f": {revision.reason}" if revision.reason else "")
+    statement = update_statement(
+        revision.statement, user=user, version=revision.base_version, reason=reason, **decode_changes(revision.changes)
+    )
+    revision.status, revision.reviewed_by, revision.reviewed_at = RevisionStatus.APPROVED, user, timezone.now()
+    revision.comment = comment
+    with acting_as(user):
+        revision.save()
+    return statement
+
+
+@transaction.atomic
+def reject_revision(revision, *, user, comment=""):
+    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    check_reviewer(user, revision)
+    revision.status, revision.reviewed_by, revision.reviewed_at = RevisionStatus.REJECTED, user, timezone.now()
+    revision.comment = comment
+    with acting_as(user):
+        revision.save()
+    return revision
+
+
+def revision_differences(revision):
+    """[(what, as published, as proposed)] for each field or part the revision changes, in words."""
+    from actors.models import Actor
+    from statements.models import Source, StanceCategory, Topic
+
+    statement = revision.statement
+    changes = revision.changes
+    rows = []
+    for name, value in changes.get("fields", {}).items():
+        current = encode_value(getattr(statement, name))
+        if current != value:
+            label = Statement._meta.get_field(name).verbose_name
+            rows.append((label, str(current), str(value)))
+    for name, model in (("speakers", Actor), ("recipients", Actor), ("topics", Topic)):
+        if name in changes:
+            now = sorted(str(item) for item in getattr(statement, name).all())
+            then = sorted(str(item) for item in model.objects.filter(pk__in=changes[name]))
+            if now != then:
+                rows.append((name, ", ".join(now) or "—", ", ".join(then) or "—"))
+    if "identifiers" in changes:
+        now = sorted(f"{s}:{v}" for s, v in statement.identifiers.values_list("scheme", "value"))
+        then = sorted(f"{s}:{v}" for s, v in changes["identifiers"])
+        if now != then:
+            rows.append(("identifiers", ", ".join(now) or "—", ", ".join(then) or "—"))
+    if "citations" in changes:
+        sources = Source.objects.in_bulk([pk for pk, _ in changes["citations"]])
+        now = sorted(str(citation) for citation in statement.citations.select_related("source"))
+        then = sorted(
+            f"{sources[pk]} ({attribution})" if attribution else str(sources[pk])
+            for pk, attribution in changes["citations"]
+        )
+        if now != then:
+            rows.append(("citations", "; ".join(now) or "—", "; ".join(then) or "—"))
+    if "tags" in changes:
+        categories = StanceCategory.objects.in_bulk([row[0] for row in changes["tags"]])
+        actors = Actor.objects.in_bulk([row[1] for row in changes["tags"] if row[1]])
+        topics = Topic.objects.in_bulk([row[2] for row in changes["tags"] if row[2]])
+
+        def words(code, target, polarity, intensity):
+            return f"{code} {polarity} {intensity}" + (f" → {target}" if target else "")
+
+        now = sorted(
+            words(tag.category.code, tag.target, tag.polarity, tag.intensity)
+            for tag in statement.stance_tags.select_related("category", "target_actor", "target_topic")
+        )
+        then = sorted(
+            words(categories[c].code, actors.get(a) or topics.get(t), polarity, intensity)
+            for c, a, t, polarity, intensity in changes["tags"]
+        )
+        if now != then:
+            rows.append(("stance tags", "; ".join(now) or "—", "; ".join(then) or "—"))
+    return rows

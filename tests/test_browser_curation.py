@@ -229,3 +229,28 @@ def test_roles_show_before_saving_and_a_failed_save_brings_the_first_error_into_
     expect(first_error).to_be_in_viewport()
     expect(first_error).to_contain_text("one target")
     curator.shot("failed-save")
+
+
+def test_a_curators_edit_of_a_published_statement_reaches_the_api_only_once_a_reviewer_approves(desks, live_server):
+    statement = Statement.objects.get(summary__startswith="Koizumi conveys grave concerns")
+    reworded = "Koizumi tells Rutte and Crosetto of grave concerns over China and Russia"
+    curator = desks("curator")
+    curator.page.goto(f"{live_server.url}/admin/statements/statement/{statement.pk}/change/")
+    curator.page.fill("#id_summary", reworded)
+    curator.page.click("input[name=_save]")
+    expect(curator.page.locator(".messagelist")).to_contain_text("wait for a reviewer")
+    curator.shot("revision-proposed")
+    assert reworded not in anonymous_api(curator, live_server)
+
+    reviewer = desks("reviewer")
+    reviewer.page.goto(f"{live_server.url}/admin/statements/statement/?queue=revised")
+    reviewer.page.locator("#result_list a", has_text="Koizumi").first.click()
+    reviewer.page.locator(".field-pending_revisions a").first.click()
+    expect(reviewer.page.locator("table.revision-diff")).to_contain_text(reworded)
+    reviewer.shot("revision-diff")
+    reviewer.page.check("input[name=decision][value=approve]")
+    reviewer.page.fill("#id_comment", "Closer to the report.")
+    reviewer.page.click("input[name=_save]")
+    expect(reviewer.page.locator(".messagelist")).to_be_visible()
+
+    assert reworded in anonymous_api(reviewer, live_server)

@@ -17,6 +17,7 @@ from statements.models import (
     Citation,
     DatePrecision,
     Polarity,
+    Revision,
     Source,
     StanceCategory,
     StanceTag,
@@ -379,22 +380,37 @@ def test_a_curator_without_the_publish_permission_cannot_publish(client, curator
     assert_refused(response, statement, "publishing and retracting need the permission to publish statements")
 
 
-def test_a_curator_reads_a_published_statement_and_cannot_change_it(client, curator, world):
+def test_a_curators_edit_of_a_published_statement_waits_for_a_reviewer(client, curator, reviewer, world):
     """What the public sees changes only by a reviewer's hand."""
     statement = world.one_china
     Citation.objects.create(statement=statement, source=world.source)
-    client.force_login(curator)
-    page = client.get(change_url(statement))
-    assert page.status_code == 200
-    assert 'name="_save"' not in page.text
 
-    for change in ({"summary": "Sought support."}, {"status": Status.RETRACTED}, {"status": Status.DRAFT}):
-        data = form_data(client.get(reverse("admin:statements_statement_add")))
-        data.update(change)
-        assert client.post(change_url(statement), data).status_code == 403
+    response = post_change(client, curator, statement, lambda data: data.update(summary="Sought support."))
 
+    assert response.status_code == 302, errors_shown(response)
     fresh = Statement.objects.get(pk=statement.pk)
-    assert (fresh.status, fresh.summary, fresh.version) == (statement.status, statement.summary, statement.version)
+    assert (fresh.summary, fresh.version) == (statement.summary, statement.version)
+    revision = Revision.objects.get(statement=statement)
+    assert "wait for a reviewer" in client.get(response["Location"]).text
+
+    client.force_login(reviewer)
+    page = client.get(reverse("admin:statements_revision_change", args=[revision.pk])).text
+    assert "Sought support." in page and "As published" in page
+    assert listed(client.get(reverse(CHANGELIST), {"queue": "revised"})) == {statement.pk}
+    decided = client.post(
+        reverse("admin:statements_revision_change", args=[revision.pk]), {"decision": "approve", "comment": "Yes"}
+    )
+    assert decided.status_code == 302
+    assert Statement.objects.get(pk=statement.pk).summary == "Sought support."
+
+
+@pytest.mark.parametrize("status", [Status.RETRACTED, Status.DRAFT])
+def test_a_curator_cannot_retract_or_unpublish_even_by_revision(client, curator, world, status):
+    statement = world.one_china
+    Citation.objects.create(statement=statement, source=world.source)
+    response = post_change(client, curator, statement, lambda data: data.update(status=status))
+    assert_refused(response, statement, "publishing and retracting need the permission to publish statements")
+    assert not Revision.objects.exists()
 
 
 def test_a_tag_cannot_target_both_an_actor_and_a_topic(client, curator, world):
@@ -721,3 +737,15 @@ def test_the_form_asks_for_the_speakers_roles_on_a_date_before_saving(client, cu
     assert "China: state" in on_duty
     assert 'class="warning">Shinjiro Koizumi: no role recorded on 2024-01-01' in before
     assert nonsense.status_code == 200 and "Choose the speakers" in nonsense.json()["html"]
+
+
+def test_the_why_of_a_save_is_kept_in_the_history(client, reviewer, world):
+    statement = world.koizumi_briefing
+
+    response = post_change(
+        client, reviewer, statement, lambda data: data.update(summary="Briefed NATO.", change_reason="shorter")
+    )
+
+    assert response.status_code == 302, errors_shown(response)
+    latest = statement.history.latest("history_id")
+    assert (latest.summary, latest.history_user, latest.history_change_reason) == ("Briefed NATO.", reviewer, "shorter")

@@ -66,6 +66,9 @@ CURATOR_PERMISSIONS = {
     "statements.view_historicalsource",
     "statements.view_historicaltaxonomy",
     "statements.view_historicalstancecategory",
+    # Curators read the revisions they and others propose; reviewers decide them.
+    "statements.view_revision",
+    "statements.view_historicalrevision",
 }
 
 
@@ -78,7 +81,7 @@ def granted(group_name):
 
 
 # The latest migration that sets the groups' permissions; 0003_groups created them.
-GROUPS_MIGRATION = "0011_history_permissions"
+GROUPS_MIGRATION = "0014_revision_permissions"
 
 
 def run_migration_function(name):
@@ -106,8 +109,8 @@ def test_curators_have_exactly_their_permissions():
 
 
 @pytest.mark.django_db
-def test_reviewers_have_the_curators_permissions_and_may_publish():
-    assert granted("reviewers") == CURATOR_PERMISSIONS | {"statements.publish_statement"}
+def test_reviewers_have_the_curators_permissions_and_may_publish_and_decide_revisions():
+    assert granted("reviewers") == CURATOR_PERMISSIONS | {"statements.publish_statement", "statements.change_revision"}
 
 
 @pytest.mark.django_db
@@ -176,4 +179,4 @@ def test_the_groups_come_back_after_a_reverse_and_forward_run():
     run_migration_function("create_groups")
 
     assert granted("curators") == CURATOR_PERMISSIONS
-    assert granted("reviewers") == CURATOR_PERMISSIONS | {"statements.publish_statement"}
+    assert granted("reviewers") == CURATOR_PERMISSIONS | {"statements.publish_statement", "statements.change_revision"}

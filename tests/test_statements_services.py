@@ -236,3 +236,80 @@ def test_a_date_after_today_or_a_language_that_is_no_bcp47_tag_is_refused(curato
 def test_regional_and_script_language_tags_are_accepted(curator, people):
     for tag in ("en-GB", "zh-Hans", "ja-Latn", "pt-BR"):
         assert draft(curator, people, language=tag).language == tag
+
+
+# Reviewed edits
+
+
+def published(curator, reviewer, people):
+    statement = draft(curator, people)
+    return services.publish(statement, user=reviewer)
+
+
+def test_a_curators_edit_of_a_published_statement_waits_as_a_revision_and_changes_nothing(curator, reviewer, people):
+    statement = published(curator, reviewer, people)
+    before = rows()
+
+    stored, revision = services.edit_statement(
+        statement,
+        user=curator,
+        version=statement.version,
+        summary="Grave concerns over the radar incident",
+        tags=[TagSpec(k1(), target_actor=people.china, polarity="against", intensity=4)],
+        reason="The report says 'grave'",
+    )
+
+    assert rows()[:3] == before[:3]  # the statement, its tags and citations as they were
+    assert revision.status == "proposed" and revision.proposed_by == curator
+    differences = {what: (then, now) for what, then, now in services.revision_differences(revision)}
+    assert differences["summary"] == ("Grave concerns", "Grave concerns over the radar incident")
+    assert differences["stance tags"] == ("K1 against 3 → China", "K1 against 4 → China")
+
+
+def test_a_reviewer_approves_a_revision_and_it_is_published_with_who_proposed_it(curator, reviewer, people):
+    statement = published(curator, reviewer, people)
+    _, revision = services.edit_statement(statement, user=curator, version=statement.version, summary="Reworded")
+
+    services.approve_revision(revision, user=reviewer, comment="Thanks")
+
+    fresh = Statement.objects.get(pk=statement.pk)
+    assert (fresh.summary, fresh.status, fresh.version) == ("Reworded", Status.PUBLISHED, statement.version + 1)
+    latest = fresh.history.latest("history_id")
+    assert latest.history_user == reviewer
+    assert latest.history_change_reason == f"revision {revision.pk} by curator approved"
+    revision.refresh_from_db()
+    assert (revision.status, revision.reviewed_by, revision.comment) == ("approved", reviewer, "Thanks")
+
+
+def test_a_rejected_revision_leaves_the_statement_and_a_curator_cannot_decide_one(curator, reviewer, people):
+    statement = published(curator, reviewer, people)
+    _, revision = services.edit_statement(statement, user=curator, version=statement.version, summary="Wrong")
+    before = rows()
+
+    with pytest.raises(PermissionDenied):
+        services.approve_revision(revision, user=curator)
+    services.reject_revision(revision, user=reviewer, comment="The report does not say so")
+
+    assert rows() == before
+    with pytest.raises(WorkflowError, match="already rejected"):
+        services.approve_revision(revision, user=reviewer)
+
+
+def test_a_revision_made_from_an_older_version_is_refused_on_approval(curator, reviewer, people):
+    statement = published(curator, reviewer, people)
+    _, revision = services.edit_statement(statement, user=curator, version=statement.version, summary="From v2")
+    services.update_statement(statement, user=reviewer, version=statement.version, summary="The reviewer's own")
+
+    with pytest.raises(StaleVersion):
+        services.approve_revision(revision, user=reviewer)
+
+    assert Statement.objects.get(pk=statement.pk).summary == "The reviewer's own"
+
+
+def test_a_reviewers_own_edit_of_a_published_statement_is_published_at_once(curator, reviewer, people):
+    statement = published(curator, reviewer, people)
+
+    stored, revision = services.edit_statement(statement, user=reviewer, version=statement.version, summary="Now")
+
+    assert revision is None
+    assert Statement.objects.get(pk=statement.pk).summary == "Now"
