@@ -2,18 +2,35 @@
 
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, OuterRef, Q, When
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.forms import PersonRoleFormSet
-from actors.models import Actor, ActorIdentifier, ActorKind, ActorName, Role
+from actors.models import Actor, ActorFormerSlug, ActorIdentifier, ActorKind, ActorName, Role
 from actors.resources import ActorResource
+from actors.services import merge_actors
 from config.admin import AutocompleteLabelsMixin, CappedCountMixin, RelatedIconsMixin, SubquerySearchMixin
 from config.admin_files import FileImportExportMixin
 from config.models import fold
+
+
+class ActorFormerSlugInline(admin.TabularInline):
+    """Slugs of actors merged into this one: the API still resolves them to it."""
+
+    model = ActorFormerSlug
+    fields = ["slug", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "former slugs (actors merged into this one)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ActorNameInline(admin.TabularInline):
@@ -86,6 +103,8 @@ class ActorAdmin(
     inlines = [ActorNameInline, ActorIdentifierInline, RoleInline]
     resource_classes = [ActorResource]
 
+    actions = ["merge"]
+
     # What an autocomplete result says beside the name, and what it reads for that.
     autocomplete_select_related = ["country"]
 
@@ -111,11 +130,59 @@ class ActorAdmin(
         ranked = results.select_related("country").annotate(match_rank=rank).order_by("match_rank", "name", "pk")
         return ranked, may_have_duplicates
 
+    def has_merge_permission(self, request):
+        # A merge deletes an actor: reviewers (who may publish) and administrators make it.
+        return request.user.has_perm("statements.publish_statement") or request.user.has_perm("actors.delete_actor")
+
+    @admin.action(description="Merge the two selected actors (one actor recorded twice)", permissions=["merge"])
+    def merge(self, request, queryset):
+        actors = list(queryset.select_related("country").order_by("pk")[:3])
+        if len(actors) != 2:
+            self.message_user(request, "Select exactly two actors to merge.", messages.WARNING)
+            return None
+        keep_id = request.POST.get("keep")
+        if keep_id is None:
+            from statements.models import StanceTag, StatementSpeaker
+
+            rows = [
+                (
+                    actor,
+                    StatementSpeaker.objects.filter(actor=actor).count(),
+                    StanceTag.objects.filter(target_actor=actor).count(),
+                )
+                for actor in actors
+            ]
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "rows": rows,
+                "title": "Merge actors",
+            }
+            return TemplateResponse(request, "admin/actors/actor/merge.html", context)
+        keep = next((actor for actor in actors if str(actor.pk) == keep_id), None)
+        if keep is None:
+            self.message_user(request, "Choose one of the two actors to keep.", messages.ERROR)
+            return None
+        merged = actors[1] if keep is actors[0] else actors[0]
+        try:
+            changed = merge_actors(keep=keep, merged=merged, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"Nothing was merged: {' '.join(error.messages)}", messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"{merged.name} ({merged.slug}) merged into {keep.name}: {changed} statement(s) changed.",
+            messages.SUCCESS,
+        )
+        return None
+
     def get_inlines(self, request, obj):
         # A person holds roles; an organization shows the posts held in it, edited on each person's page.
-        if obj is not None and obj.kind != ActorKind.PERSON:
-            return [ActorNameInline, ActorIdentifierInline, PostInline]
-        return self.inlines
+        inlines = [ActorNameInline, ActorIdentifierInline]
+        inlines.append(PostInline if obj is not None and obj.kind != ActorKind.PERSON else RoleInline)
+        if obj is not None and obj.former_slugs.exists():
+            inlines.append(ActorFormerSlugInline)
+        return inlines
 
 
 class HeldFilter(admin.SimpleListFilter):

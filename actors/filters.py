@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from django_filters.constants import EMPTY_VALUES
 
-from actors.models import Actor, ActorKind
+from actors.models import Actor, ActorFormerSlug, ActorKind
 from config.filters import MAX_ID, FilterSet, RepeatedChoiceFilter, RepeatedField, RepeatedFilter, quoted
 
 
@@ -24,6 +24,11 @@ def actors_named(values):
         actor = by_slug.get(value) or (by_id.get(int(value)) if value.isascii() and value.isdigit() else None)
         if actor is not None:
             named[value] = actor
+    unnamed = [value for value in values if value not in named]
+    if unnamed:
+        # The slug of an actor merged into another names the one kept (a query only when a name is not found).
+        former = ActorFormerSlug.objects.filter(slug__in=unnamed).select_related("actor")
+        named.update({row.slug: row.actor for row in former})
     return named
 
 

@@ -154,6 +154,20 @@ class ActorName(LocalName):
         ]
 
 
+class ActorFormerSlug(models.Model):
+    """A slug an actor answered to before (it was merged into this one): API filters and URLs still resolve it."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="former_slugs")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.actor.slug}"
+
+
 class ActorIdentifier(models.Model):
     """An actor's identifier in another system: Wikidata, ISO 3166, CAMEO. Unique per scheme."""
 
