@@ -12,10 +12,11 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -61,6 +62,7 @@ from statements.models import (
     TopicAlias,
 )
 from statements.resources import StatementResource
+from statements.timeline import timeline
 
 
 def roles_html(speakers, date):
@@ -499,14 +501,49 @@ class StatementAdmin(
         return {**super().get_import_data_kwargs(**kwargs), "status": status}
 
     def revert_disabled(self, request, obj=None):
-        # A revert would restore the statement's own fields but not its citations and tags, and would
-        # wind its version back under API clients; curators read the history and edit forward instead.
+        # django-simple-history's revert restores the statement's own fields only and winds its version
+        # back: statements are reverted from their timeline instead (revert_view), forward, parts included.
         return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            raise PermissionDenied("Statements are not reverted from their history.")
+            raise PermissionDenied("Statements are reverted from their history page, with their tags and citations.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The statement's timeline: one entry per save, its tags, citations and identifiers included."""
+        statement = self.get_object(request, object_id)
+        if statement is None or not self.has_view_or_change_permission(request, statement):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"History: {statement}",
+            "statement": statement,
+            "entries": timeline(statement),
+            "can_revert": self.has_change_permission(request, statement),
+            "may_publish": services.may_publish(request.user),
+        }
+        return TemplateResponse(request, "statements/history.html", context)
+
+    def revert_view(self, request, object_id, history_id):
+        statement = self.get_object(request, object_id)
+        if request.method != "POST" or statement is None or not self.has_change_permission(request, statement):
+            raise PermissionDenied
+        version = request.POST.get("version")
+        try:
+            _, revision = services.revert_statement(
+                statement, user=request.user, history_id=history_id, version=int(version) if version else None
+            )
+        except (services.WorkflowError, ValidationError) as error:
+            self.message_user(request, f"Nothing was reverted: {' '.join(workflow_messages(error))}", messages.ERROR)
+        else:
+            if revision is not None:
+                done = f"The revert waits for a reviewer (revision {revision.pk})."
+            else:
+                done = "Reverted: the earlier version is the statement's content again."
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:statements_statement_history", args=[statement.pk]))
 
     @admin.display(description="date", ordering="date")
     def when(self, statement):
@@ -557,7 +594,12 @@ class StatementAdmin(
 
     def get_urls(self):
         roles = path("roles/", self.admin_site.admin_view(self.roles_view), name="statements_statement_roles")
-        return [roles, *super().get_urls()]
+        revert = path(
+            "<path:object_id>/history/<int:history_id>/revert/",
+            self.admin_site.admin_view(self.revert_view),
+            name="statements_statement_revert",
+        )
+        return [roles, revert, *super().get_urls()]
 
     def roles_view(self, request):
         """The speakers' roles on a date, as the form shows them: ?speaker=<id>&speaker=<id>&date=YYYY-MM-DD."""

@@ -649,3 +649,14 @@ def revision_differences(revision):
         if now != then:
             rows.append(("stance tags", "; ".join(now) or "—", "; ".join(then) or "—"))
     return rows
+
+
+@transaction.atomic
+def revert_statement(statement, *, user, history_id, version=None):
+    """Make the statement what it was at a history entry, as an edit (a curator's revert of a public one waits
+    for a reviewer); its status stays. Returns what edit_statement returns."""
+    from statements.timeline import state_at
+
+    record, state = state_at(statement, history_id)
+    reason = f"reverted to version {record.version} of {record.history_date:%Y-%m-%d %H:%M}"
+    return edit_statement(statement, user=user, version=version, reason=reason, **state)

@@ -749,3 +749,20 @@ def test_the_why_of_a_save_is_kept_in_the_history(client, reviewer, world):
     assert response.status_code == 302, errors_shown(response)
     latest = statement.history.latest("history_id")
     assert (latest.summary, latest.history_user, latest.history_change_reason) == ("Briefed NATO.", reviewer, "shorter")
+
+
+def test_the_history_page_is_a_timeline_and_reverts_with_tags(client, reviewer, world):
+    statement = world.koizumi_briefing
+    before_edit = statement.history.latest("history_id")
+    post_change(client, reviewer, statement, lambda data: data.update(summary="Briefed NATO.", change_reason="shorter"))
+
+    page = client.get(reverse("admin:statements_statement_history", args=[statement.pk])).text
+    reverted = client.post(
+        reverse("admin:statements_statement_revert", args=[statement.pk, before_edit.history_id]),
+        {"version": Statement.objects.get(pk=statement.pk).version},
+    )
+
+    assert "shorter" in page and "Revert to this version" in page
+    assert "Briefed NATO." in page
+    assert reverted.status_code == 302
+    assert Statement.objects.get(pk=statement.pk).summary == statement.summary

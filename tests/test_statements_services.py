@@ -313,3 +313,63 @@ def test_a_reviewers_own_edit_of_a_published_statement_is_published_at_once(cura
 
     assert revision is None
     assert Statement.objects.get(pk=statement.pk).summary == "Now"
+
+
+# The timeline, and reverting to an earlier version
+
+
+def test_the_timeline_has_one_entry_per_save_with_its_tag_and_citation_changes(curator, reviewer, people):
+    from statements.timeline import timeline
+
+    statement = draft(curator, people)
+    services.update_statement(
+        statement,
+        user=reviewer,
+        version=1,
+        reason="per the readout",
+        summary="Grave concerns, reworded",
+        tags=[TagSpec(k1(), target_actor=people.china, polarity="against", intensity=4)],
+    )
+
+    newest, first = timeline(statement)
+
+    assert (newest.who, newest.why) == (reviewer, "per the readout")
+    assert ("summary", "Grave concerns", "Grave concerns, reworded") in newest.changes
+    assert newest.parts == ["~ stance tag K1 against 4 → China"]
+    assert (first.who, first.why) == (curator, "created")
+    assert sorted(first.parts) == [
+        "+ citation " + str(statement.citations.get().source) + " (according to the ministry)",
+        "+ stance tag K1 against 3 → China",
+    ]
+
+
+def test_reverting_brings_back_the_fields_tags_and_citations_of_an_earlier_version(curator, people):
+    from statements.timeline import timeline
+
+    statement = draft(curator, people)
+    first = timeline(statement)[-1]
+    services.update_statement(
+        statement, user=curator, version=1, summary="Changed", tags=[], citations=[], recipients=[people.rutte]
+    )
+
+    services.revert_statement(statement, user=curator, history_id=first.history_id, version=2)
+
+    fresh = Statement.objects.get(pk=statement.pk)
+    assert (fresh.summary, fresh.version) == ("Grave concerns", 3)
+    assert set(fresh.recipients.all()) == {people.rutte, people.crosetto}
+    assert [(tag.category.code, tag.intensity) for tag in fresh.stance_tags.all()] == [("K1", 3)]
+    assert fresh.citations.count() == 1
+    assert fresh.history.latest("history_id").history_change_reason.startswith("reverted to version 1")
+
+
+def test_a_curators_revert_of_a_published_statement_waits_for_a_reviewer(curator, reviewer, people):
+    from statements.timeline import timeline
+
+    statement = published(curator, reviewer, people)
+    services.update_statement(statement, user=reviewer, version=statement.version, summary="Reviewer's words")
+    earlier = timeline(statement)[1]
+
+    _, revision = services.revert_statement(statement, user=curator, history_id=earlier.history_id)
+
+    assert revision is not None
+    assert Statement.objects.get(pk=statement.pk).summary == "Reviewer's words"
