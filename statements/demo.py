@@ -21,6 +21,7 @@ from django.db import transaction
 from actors.models import Actor, ActorIdentifier, ActorName, Role
 from config.history import acting_as
 from statements.models import (
+    STATEMENT_HISTORY,
     Citation,
     Source,
     StanceCategory,
@@ -198,7 +199,7 @@ class DemoLoader:
         precision = data.get("date_precision", "day")
         if first_day(data["date"], precision) != data["date"]:
             raise DemoError(f"{data['summary']!r}: with {precision} precision, write the date as its first day.")
-        statement = Statement.objects.create(
+        statement = Statement(
             uuid=uuid.UUID(data["uuid"]),
             date=data["date"],
             date_precision=precision,
@@ -210,6 +211,9 @@ class DemoLoader:
             status=Status.PUBLISHED,
             created_by=self.curator,
         )
+        # One history entry for the statement with all its parts, as the workflow writes it: none per link.
+        statement.skip_history_when_saving = True
+        statement.save()
         statement.speakers.set([self.actor(slug) for slug in data["speakers"]])
         statement.recipients.set([self.actor(slug) for slug in data.get("recipients", [])])
         statement.topics.set([self.topic(slug) for slug in data.get("topics", [])])
@@ -230,6 +234,9 @@ class DemoLoader:
                 intensity=tag["intensity"],
                 curator=self.curator,
             )
+        del statement.skip_history_when_saving
+        statement._change_reason = "demo data"
+        STATEMENT_HISTORY.create_historical_record(statement, "+")
         self.count("statements", CREATED)
         self.count("stance tags", CREATED, len(data["tags"]))
 

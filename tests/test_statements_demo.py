@@ -316,3 +316,13 @@ def test_an_identifier_held_by_another_actor_stops_the_load_and_writes_nothing(d
 
     assert list(Actor.objects.all()) == [nippon]
     assert not get_user_model().objects.filter(username=DEMO_CURATOR_USERNAME).exists()
+
+
+@pytest.mark.django_db
+def test_each_demo_statement_has_one_history_entry_holding_its_links(demo):
+    statement = demo_statement(KOIZUMI_SUMMARY)
+
+    (entry,) = statement.history.all()
+
+    assert entry.history_change_reason == "demo data"
+    assert {link.actor_id for link in entry.recipients.all()} == set(statement.recipients.values_list("pk", flat=True))
