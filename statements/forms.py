@@ -1,5 +1,7 @@
 """Admin forms for curating statements: the workflow rules a curator meets as form errors, never a 500."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -128,14 +130,24 @@ class CodebookSelect(forms.Select):
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        description = self.descriptions.get(str(value))
+        description, code = self.descriptions.get(str(value), ("", ""))
         if description:
             option["attrs"]["title"] = description
+        if code:
+            # Its family's letter: codebook.js words the intensity choices on that family's scale.
+            option["attrs"]["data-family"] = code[:1]
         return option
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-scales"] = json.dumps(codebook.codebook()["intensity"])
+        return context
 
 
 def category_descriptions():
-    return {str(pk): description for pk, description in StanceCategory.objects.values_list("pk", "description")}
+    """{category id (text): (description, code)} for every category, in one query."""
+    rows = StanceCategory.objects.values_list("pk", "description", "code")
+    return {str(pk): (description, code) for pk, description, code in rows}
 
 
 def intensity_help_text():

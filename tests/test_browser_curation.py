@@ -140,7 +140,13 @@ def test_a_curator_records_and_submits_a_statement_a_reviewer_publishes_it_and_t
     page.fill("#id_text", "Koizumi conveyed grave concerns over the radar incident.")
     page.fill("#id_summary", SUMMARY)
     page.locator("#stance_tags-group .add-row a").click()
+    # Intensity is worded on the chosen act's family scale.
+    page.select_option("#id_stance_tags-0-category", label="A1 Praise or endorse")
+    expect(page.locator("#id_stance_tags-0-intensity option[value='1']")).to_have_text("1 supportive")
     page.select_option("#id_stance_tags-0-category", label="K1 Express concern")
+    expect(page.locator("#id_stance_tags-0-intensity option[value='3']")).to_have_text(
+        "3 grave concern / strongly oppose"
+    )
     expect(page.locator("#stance_tags-group .codebook-note").first).to_contain_text("Example:")
     curator.choose("id_stance_tags-0-target_actor", "China", "China · state")
     page.select_option("#id_stance_tags-0-polarity", "against")
