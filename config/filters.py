@@ -19,7 +19,9 @@ from django.http import QueryDict
 import django_filters
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 # Ids are 64-bit; a longer run of digits can only be a slug (and must not reach the database as an int).
 MAX_ID = 2**63 - 1
@@ -241,3 +243,33 @@ class FilterSet(django_filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
         return cls._form_class
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend that answers an unknown query parameter with a 400 naming it and listing the
+    accepted ones: a guessed name (`intensity`, `page`, `search`) must not silently return everything.
+
+    Accepted: the filterset's filters, the paginator's parameters, DRF's `format`, and what the view adds in
+    `extra_query_parameters`.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            accepted = {*filterset_class.base_filters, *accepted_by(view), "format"}
+            unknown = sorted(set(request.query_params) - accepted)
+            if unknown:
+                listed = ", ".join(sorted(accepted))
+                raise ValidationError({name: [f"Unknown parameter. Accepted: {listed}."] for name in unknown})
+        return super().filter_queryset(request, queryset, view)
+
+
+def accepted_by(view):
+    """The query parameters a view takes beyond its filters: its paginator's, and its own."""
+    names = set(getattr(view, "extra_query_parameters", ()))
+    paginator = getattr(view, "paginator", None)
+    for attribute in ("cursor_query_param", "page_size_query_param", "page_query_param", "limit_query_param"):
+        name = getattr(paginator, attribute, None)
+        if name:
+            names.add(name)
+    return names

@@ -159,7 +159,8 @@ REST_FRAMEWORK = {
     ],
     # Reads are public (published data only); writes need the matching model permission.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Unknown query parameters are a 400 that names them (config.filters.StrictFilterBackend).
+    "DEFAULT_FILTER_BACKENDS": ["config.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.schema.ReadSchema",

@@ -61,6 +61,8 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     queryset = Statement.objects.all()
+    # Query parameters beyond the filters and the paginator's (the export adds its `shape`).
+    extra_query_parameters = ()
     # Documents the shape; the rows are assembled by statement_documents, which a test holds to it.
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
@@ -104,7 +106,13 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
             400: BAD_REQUEST,
         },
     )
-    @action(detail=False, url_path="export", content_negotiation_class=JSONErrorsNegotiation, pagination_class=None)
+    @action(
+        detail=False,
+        url_path="export",
+        content_negotiation_class=JSONErrorsNegotiation,
+        pagination_class=None,
+        extra_query_parameters=("shape",),
+    )
     def export(self, request, *args, **kwargs):
         format = self.choice("format", exchange.FORMATS, "csv")
         shape = self.choice("shape", exchange.SHAPES, "statements")

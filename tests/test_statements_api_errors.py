@@ -207,3 +207,18 @@ def test_no_odd_slug_or_code_in_a_detail_url_is_a_server_error(api, some_stateme
     path = reverse(url_name, kwargs={"code" if url_name == "stance-category-detail" else "slug": "placeholder"})
     response = api.get(path.replace("placeholder", urllib.parse.quote(value)))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("parameter", ["intensity", "date_from", "search", "page", "limit"])
+def test_an_unknown_parameter_is_a_400_naming_it_and_the_accepted_ones(api, db, parameter):
+    response = api.get(reverse("statement-list"), {parameter: "3"})
+
+    assert response.status_code == 400
+    (message,) = response.json()[parameter]
+    assert message.startswith("Unknown parameter. Accepted: ")
+    assert "speaker" in message and "page_size" in message and "cursor" in message
+
+
+def test_the_export_accepts_its_own_parameters_and_refuses_unknown_ones(api, db):
+    assert api.get(reverse("statement-export"), {"format": "csv", "shape": "tags"}).status_code == 200
+    assert api.get(reverse("statement-export"), {"format": "csv", "colour": "red"}).status_code == 400
