@@ -1,5 +1,6 @@
 """Query filters for actors, and the actor parameters statements share (slug or numeric id, repeatable)."""
 
+import difflib
 import functools
 import operator
 
@@ -8,7 +9,7 @@ from django.db.models import Q
 
 from django_filters.constants import EMPTY_VALUES
 
-from actors.models import Actor, ActorFormerSlug, ActorKind
+from actors.models import Actor, ActorFormerSlug, ActorIdentifier, ActorKind
 from config.filters import MAX_ID, FilterSet, RepeatedChoiceFilter, RepeatedField, RepeatedFilter, quoted
 
 
@@ -26,10 +27,40 @@ def actors_named(values):
             named[value] = actor
     unnamed = [value for value in values if value not in named]
     if unnamed:
-        # The slug of an actor merged into another names the one kept (a query only when a name is not found).
+        # Only when a value is not a slug or an id (one query more): an identifier, scheme:value
+        # (iso3166_alpha3:JPN, wikidata:Q17), or the slug of an actor merged into another.
+        pairs = [value.partition(":")[::2] for value in unnamed if ":" in value]
+        by_pair = Q()
+        for scheme, identifier in pairs:
+            by_pair |= Q(scheme=scheme, value=identifier)
+        if pairs:
+            for row in ActorIdentifier.objects.filter(by_pair).select_related("actor"):
+                named[f"{row.scheme}:{row.value}"] = row.actor
         former = ActorFormerSlug.objects.filter(slug__in=unnamed).select_related("actor")
         named.update({row.slug: row.actor for row in former})
     return named
+
+
+def closest_actors(value, limit=3):
+    """Slugs a mistyped actor value may have meant: actors whose names hold it, then slugs that look alike."""
+    words = [word for word in value.replace("-", " ").replace("_", " ").split() if len(word) > 1]
+    named = Actor.objects.none()
+    for word in words[:3]:
+        named |= Actor.objects.search(word)
+    found = list(named.order_by("name").values_list("slug", flat=True)[:limit])
+    if len(found) < limit:
+        slugs = list(Actor.objects.values_list("slug", flat=True)[:20_000])
+        found += [slug for slug in difflib.get_close_matches(value, slugs, n=limit) if slug not in found]
+    return found[:limit]
+
+
+def did_you_mean(values, closest):
+    """' Did you mean shinjiro-koizumi?' for the first value something close is found for, else ''."""
+    for value in values[:3]:
+        suggestions = closest(value)
+        if suggestions:
+            return " Did you mean " + " or ".join(suggestions) + "?"
+    return ""
 
 
 class ActorsField(RepeatedField):
@@ -57,8 +88,9 @@ class ActorsField(RepeatedField):
                 actors.append(actor)
         errors = []
         if unknown:
-            message = "Unknown actor: %(values)s (give a slug or a numeric id)."
-            errors.append(forms.ValidationError(message, code="unknown", params={"values": quoted(unknown)}))
+            message = "Unknown actor: %(values)s (give a slug, a numeric id or an identifier, scheme:value).%(hint)s"
+            params = {"values": quoted(unknown), "hint": did_you_mean(unknown, closest_actors)}
+            errors.append(forms.ValidationError(message, code="unknown", params=params))
         if wrong_kind:
             message = "%(actors)s: %(rule)s."
             params = {"actors": "; ".join(wrong_kind), "rule": self.kind_rule()}

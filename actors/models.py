@@ -37,7 +37,14 @@ class ActorQuerySet(models.QuerySet):
         if not folded:
             return self
         alias_match = ActorName.objects.filter(actor=OuterRef("pk"), folded__contains=folded)
-        return self.filter(Q(name_folded__contains=folded) | Q(slug__iexact=query.strip()) | Exists(alias_match))
+        # An identifier's value, whole (JPN, Q17), or scheme:value.
+        scheme, _, value = query.strip().partition(":")
+        identified = ActorIdentifier.objects.filter(actor=OuterRef("pk"), value__iexact=query.strip())
+        if value:
+            identified = ActorIdentifier.objects.filter(actor=OuterRef("pk"), scheme=scheme, value__iexact=value)
+        return self.filter(
+            Q(name_folded__contains=folded) | Q(slug__iexact=query.strip()) | Exists(alias_match) | Exists(identified)
+        )
 
     def with_related(self):
         return self.select_related("country", "parent").prefetch_related(

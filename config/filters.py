@@ -9,6 +9,7 @@ MAX_VALUE_LENGTH characters each, so no request can ask the database for a thous
 
 import copy
 import datetime
+import difflib
 import functools
 import operator
 
@@ -188,8 +189,23 @@ class SlugsField(RepeatedField):
     def check_known(self, values, found):
         unknown = [value for value in values if value not in found]
         if unknown:
-            message = "Unknown %(noun)s: %(values)s."
-            raise forms.ValidationError(message, code="unknown", params={"noun": self.noun, "values": quoted(unknown)})
+            message = "Unknown %(noun)s: %(values)s.%(hint)s"
+            params = {"noun": self.noun, "values": quoted(unknown), "hint": self.suggestion(unknown)}
+            raise forms.ValidationError(message, code="unknown", params=params)
+
+    def suggestion(self, unknown):
+        """' Did you mean K1?' from the names in `queryset` that look most alike (only when there is an error)."""
+        names = list(self.queryset.order_by().values_list(self.slug_field, flat=True)[:20_000])
+        by_fold = {}
+        for name in names:
+            by_fold.setdefault(name.casefold(), name)
+        for value in unknown[:3]:
+            # Short codes (K9) differ in one character from what was meant (K1): a lower bar for them.
+            cutoff = 0.5 if len(value) <= 3 else 0.6
+            close = difflib.get_close_matches(value.casefold(), list(by_fold), n=3, cutoff=cutoff)
+            if close:
+                return " Did you mean " + " or ".join(by_fold[name] for name in close) + "?"
+        return ""
 
 
 class CodesField(SlugsField):

@@ -128,9 +128,12 @@ class StanceCategoriesField(SlugsField):
     """
 
     def resolve(self, values):
-        roots = self.queryset.filter(**{f"{self.slug_field}__in": values})
+        # Codes in any case: k1 is K1.
+        named = functools.reduce(operator.or_, (Q(**{f"{self.slug_field}__iexact": value}) for value in values))
+        roots = self.queryset.filter(named)
         subtree = dict(self.queryset.filter(pk__in=beneath(roots)).values_list(self.slug_field, "pk"))
-        self.check_known(values, subtree)
+        folded = {code.casefold() for code in subtree}
+        self.check_known(values, {value for value in values if value.casefold() in folded})
         return set(subtree.values())
 
 
@@ -140,6 +143,15 @@ class StanceFilter(StanceTagFilter, SlugsFilter):
 
 class PolarityFilter(StanceTagFilter, RepeatedChoiceFilter):
     pass
+
+
+class IntensityFilter(StanceTagFilter, django_filters.Filter):
+    """A bound on a stance tag's intensity (0 to 4); joins the same tag as `stance`, `polarity` and `target`."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=4, **kwargs)
 
 
 class TargetsField(RepeatedField):
@@ -224,6 +236,18 @@ class StatementFilter(FilterSet):
         lookup_expr="in",
         help_text="Target of a stance tag: an actor (slug or id) or a topic (slug); applies to the same tag as "
         "`stance` and `polarity`. Repeat for several (OR).",
+    )
+    intensity_min = IntensityFilter(
+        field_name="intensity",
+        lookup_expr="gte",
+        help_text="Intensity of a stance tag at least this (0 neutral … 4 condemn); applies to the same tag as "
+        "`stance`, `polarity` and `target`.",
+    )
+    intensity_max = IntensityFilter(
+        field_name="intensity",
+        lookup_expr="lte",
+        help_text="Intensity of a stance tag at most this (0 … 4); applies to the same tag as `stance`, "
+        "`polarity` and `target`.",
     )
     topic = TopicsFilter(
         field_name="topics",

@@ -44,7 +44,7 @@ def cursor(position=None, **tokens):
         ({"updated_after": "0001-01-01T00:00:00+14:00"}, "updated_after", "is not an ISO 8601"),
         ({"updated_after": "9999-12-31T23:59:59-14:00"}, "updated_after", "is not an ISO 8601"),
         ({"stance": "NOPE"}, "stance", "'NOPE'"),
-        ({"stance": "k1"}, "stance", "'k1'"),
+        ({"stance": "k9"}, "stance", "'k9'"),
         ({"speaker": "no-such-actor"}, "speaker", "Unknown actor: 'no-such-actor'"),
         ({"speaker": str(10**30)}, "speaker", "Unknown actor"),
         ({"speaker": "\x00"}, "speaker", "Null characters"),
@@ -102,7 +102,9 @@ def test_unknown_values_among_known_ones_are_each_named(api, some_statements):
     response = api.get(STATEMENTS, {"speaker": ["shinjiro-koizumi", "ghost-1", "ghost-2"]})
 
     assert response.status_code == 400
-    assert response.json() == {"speaker": ["Unknown actor: 'ghost-1', 'ghost-2' (give a slug or a numeric id)."]}
+    assert response.json() == {
+        "speaker": ["Unknown actor: 'ghost-1', 'ghost-2' (give a slug, a numeric id or an identifier, scheme:value)."]
+    }
 
 
 def test_bad_filter_on_a_detail_url_is_a_400_too(api, some_statements):
