@@ -15,10 +15,12 @@ The shape is documented by `statements.serializers.StatementSerializer` and pinn
 
 from collections import defaultdict, namedtuple
 
+from django.conf import settings
 from django.db.models import IntegerField, Value
 
 from actors.models import Actor, Role, role_held_on
 from config.db import AnyOf
+from config.handles import curator_handle
 from statements.models import (
     Citation,
     StanceTag,
@@ -93,8 +95,12 @@ def actors_by_id(actor_ids):
     return {pk: ActorRow(position, slug, name, kind) for position, (pk, slug, name, kind) in enumerate(rows)}
 
 
-def statement_documents(rows):
-    """The API's representation of each statement row (a dict of STATEMENT_COLUMNS), in the rows' order."""
+def statement_documents(rows, *, usernames=False):
+    """The API's representation of each statement row (a dict of STATEMENT_COLUMNS), in the rows' order.
+
+    A tag's curator is its login name for `usernames` (curators, the operator's export), else a stable
+    opaque handle (config.handles): the public never learns who logs in as what.
+    """
     ids = [row["id"] for row in rows]
     if not ids:
         return []
@@ -130,7 +136,7 @@ def statement_documents(rows):
             "target_topic__slug",
             "polarity",
             "intensity",
-            "curator__username",
+            "curator__username" if usernames else "curator_id",
         )
     )
     actors = actors_by_id(
@@ -191,7 +197,7 @@ def statement_documents(rows):
                         "target_topic": target_topic,
                         "polarity": polarity,
                         "intensity": intensity,
-                        "curator": curator,
+                        "curator": curator if usernames else curator_handle(curator, settings.SECRET_KEY),
                     }
                     for category, target_actor, target_topic, polarity, intensity, curator in tags.get(statement_id, ())
                 ],

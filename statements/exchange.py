@@ -69,7 +69,9 @@ STATEMENT_COLUMNS = [
     Column("sources", "json", "Citations: [{url, publisher, title, published_on, attribution}]."),
 ]
 TAGS_COLUMN = Column(
-    "stance_tags", "json", "Stance tags: [{category, target_actor, target_topic, polarity, intensity, curator}]."
+    "stance_tags",
+    "json",
+    "Stance tags: [{category, target_actor, target_topic, polarity, intensity, curator}] (curator: see tag_curator).",
 )
 TRAILING_COLUMNS = [
     Column("status", "text", "draft, in_review, published or retracted."),
@@ -82,7 +84,12 @@ TAG_COLUMNS = [
     Column("tag_intensity", "int", "0 neutral … 4 condemn / resolutely oppose."),
     Column("tag_target_actor", "text", "Slug of the actor the stance is toward, or empty."),
     Column("tag_target_topic", "text", "Slug of the topic the stance is toward, or empty."),
-    Column("tag_curator", "text", "Username of the curator who made the judgement."),
+    Column(
+        "tag_curator",
+        "text",
+        "The curator who made the judgement: a username for curators and the operator's export, else an opaque "
+        "handle (curator-…), the same for a curator every time.",
+    ),
 ]
 COLUMNS = {
     "statements": [*STATEMENT_COLUMNS, TAGS_COLUMN, *TRAILING_COLUMNS],
@@ -298,7 +305,7 @@ def family_codes():
     return families
 
 
-def export(queryset, format, shape, batch_size=1000):
+def export(queryset, format, shape, batch_size=1000, *, usernames=True):
     """The exchange file of the statements of `queryset`, as chunks of bytes: a header, then a batch at a time.
 
     Rows come from a server-side cursor (on PostgreSQL) in batches, each built by statement_documents
@@ -306,7 +313,7 @@ def export(queryset, format, shape, batch_size=1000):
     the number of statements. Ordered by `ordering` when the filters set one, else by id.
     """
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield from export_rows(queryset, format, shape, batch_size)
+        yield from export_rows(queryset, format, shape, batch_size, usernames)
         return
     # In a transaction the cursor streams: outside one Django declares it WITH HOLD, and PostgreSQL
     # would compute every row before the first (under the statement timeout). REPEATABLE READ gives
@@ -314,10 +321,10 @@ def export(queryset, format, shape, batch_size=1000):
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield from export_rows(queryset, format, shape, batch_size)
+        yield from export_rows(queryset, format, shape, batch_size, usernames)
 
 
-def export_rows(queryset, format, shape, batch_size):
+def export_rows(queryset, format, shape, batch_size, usernames):
     families = family_codes() if shape == "tags" else {}
     writer = Writer(format, shape)
     yield writer.header()
@@ -328,12 +335,16 @@ def export_rows(queryset, format, shape, batch_size):
         batch.append(row)
         if len(batch) == batch_size:
             yield writer.rows(
-                rows for document in statement_documents(batch) for rows in rows_of(document, shape, families)
+                rows
+                for document in statement_documents(batch, usernames=usernames)
+                for rows in rows_of(document, shape, families)
             )
             batch = []
     if batch:
         yield writer.rows(
-            rows for document in statement_documents(batch) for rows in rows_of(document, shape, families)
+            rows
+            for document in statement_documents(batch, usernames=usernames)
+            for rows in rows_of(document, shape, families)
         )
 
 

@@ -68,7 +68,7 @@ def stored_cells(uuids, columns, batch_size=1000):
     uuids, cells = list(uuids), {}
     for start in range(0, len(uuids), batch_size):
         rows = Statement.objects.filter(AnyOf("uuid", uuids[start : start + batch_size])).values(*STATEMENT_COLUMNS)
-        for document in statement_documents(list(rows)):
+        for document in statement_documents(list(rows), usernames=True):
             record = exchange.record_of(document)
             cells[record["uuid"]] = {name: exchange.csv_cell(COLUMNS[name], record[name]) for name in columns}
     return cells

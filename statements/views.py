@@ -70,13 +70,17 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Statement.objects.visible_to(self.request.user)
 
+    def sees_usernames(self):
+        """Curators see who tagged what by login name; everyone else an opaque handle per curator."""
+        return self.request.user.has_perm("statements.view_statement")
+
     def rows(self, queryset):
         # Annotations the filters made (a search rank) come along: the cursor may order by them.
         return queryset.values(*STATEMENT_COLUMNS, *queryset.query.annotations)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.rows(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(statement_documents(page))
+        return self.get_paginated_response(statement_documents(page, usernames=self.sees_usernames()))
 
     def get_object(self):
         row = generics.get_object_or_404(self.rows(self.filter_queryset(self.get_queryset())), pk=self.kwargs["pk"])
@@ -84,7 +88,7 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         return row
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(statement_documents([self.get_object()])[0])
+        return Response(statement_documents([self.get_object()], usernames=self.sees_usernames())[0])
 
     @extend_schema(
         summary="Every matching statement as one CSV or NDJSON file",
@@ -119,7 +123,8 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         name = exchange.file_name(format, shape, request.query_params, datetime.date.today())
         response = StreamingHttpResponse(
-            exchange.export(queryset, format, shape), content_type=exchange.FORMATS[format]
+            exchange.export(queryset, format, shape, usernames=self.sees_usernames()),
+            content_type=exchange.FORMATS[format],
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -3,6 +3,7 @@
 import datetime
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -13,6 +14,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from actors.models import ActorKind
+from config.handles import curator_handle
 from statements import codebook
 from statements.models import (
     Channel,
@@ -156,7 +158,8 @@ def test_statement_detail_has_every_field_of_the_contract(api, seed_statement):
             "target_topic": None,
             "polarity": "against",
             "intensity": 3,
-            "curator": "api-curator",
+            # Anonymous clients see an opaque handle, never the login name.
+            "curator": curator_handle(seed_statement.stance_tags.get().curator_id, settings.SECRET_KEY),
         }
     ]
     assert body["status"] == "published"
@@ -701,3 +704,17 @@ def test_topics_are_listed_and_found_by_alias(api, db, django_assert_num_queries
         "aliases": [{"name": "Diaoyu Islands", "language": "en"}],
         "occurred_on": None,
     }
+
+
+def test_curators_see_login_names_and_everyone_else_the_same_opaque_handle(api, seed_statement):
+    tag = seed_statement.stance_tags.get()
+    anonymous = [api.get(detail(seed_statement)).json()["stance_tags"][0]["curator"] for _ in range(2)]
+    tag.curator.user_permissions.add(
+        Permission.objects.get(codename="view_statement", content_type__app_label="statements")
+    )
+    api.force_authenticate(get_user_model().objects.get(pk=tag.curator_id))
+    curator = api.get(detail(seed_statement)).json()["stance_tags"][0]["curator"]
+
+    assert anonymous[0] == anonymous[1] and anonymous[0].startswith("curator-")
+    assert "api-curator" not in anonymous[0]
+    assert curator == "api-curator"

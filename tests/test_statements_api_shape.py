@@ -54,10 +54,15 @@ def edge_cases(curator):
     return statement
 
 
-def normalised(value):
-    """The JSON with ids and timestamps checked for their form and replaced by placeholders."""
+HANDLE = re.compile(r"^curator-[0-9a-f]{12}$")
+
+
+def normalised(value, handles=None):
+    """The JSON with ids, timestamps and curator handles checked for their form and replaced by placeholders
+    (a curator's handle by "<curator n>", n in order of appearance: the same curator, the same n)."""
+    handles = {} if handles is None else handles
     if isinstance(value, list):
-        return [normalised(item) for item in value]
+        return [normalised(item, handles) for item in value]
     if not isinstance(value, dict):
         return value
     result = {}
@@ -72,7 +77,11 @@ def normalised(value):
             # The statement's own uuid comes first; another system's identifiers follow, as pinned.
             assert item[0]["scheme"] == "uuid" and uuid.UUID(item[0]["value"]), item
             item = [{"scheme": "uuid", "value": "<uuid>"}, *item[1:]]
-        result[key] = normalised(item)
+        elif key == "curator":
+            # Anonymous clients never see a login name.
+            assert HANDLE.match(item), item
+            item = handles.setdefault(item, f"<curator {len(handles) + 1}>")
+        result[key] = normalised(item, handles)
     return result
 
 
@@ -85,7 +94,8 @@ def served(api):
         response = api.get(reverse("statement-detail", kwargs={"pk": row["id"]}))
         assert response.status_code == 200
         details.append(json.loads(response.content))
-    return {"list": normalised(body), "details": normalised(details)}
+    handles = {}
+    return {"list": normalised(body, handles), "details": normalised(details, handles)}
 
 
 @pytest.mark.django_db
