@@ -152,6 +152,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache every worker and machine shares, so that rate limits count every request: the database by
+# default (its table is made by a migration), Redis when REDIS_URL is set.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -172,6 +181,9 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # A client is its connection's address; X-Forwarded-For only counts behind DJANGO_PROXY_COUNT proxies
+    # (DRF would otherwise believe any client's own header and let it walk past the limits).
+    "NUM_PROXIES": int(os.environ.get("DJANGO_PROXY_COUNT", "0")),
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("DJANGO_THROTTLE_ANON", "600/minute"),
         "user": os.environ.get("DJANGO_THROTTLE_USER", "3000/minute"),

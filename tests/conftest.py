@@ -17,11 +17,16 @@ def curator_user(db):
 
 @pytest.fixture(autouse=True)
 def _plain_static_files_and_fresh_throttles(settings):
-    """Tests render pages without `collectstatic`, and each test starts with empty rate-limit counters."""
+    """Tests render pages without `collectstatic`, and each test starts with empty rate-limit counters.
+
+    The cache is the process's memory: query counts then pin what a request asks of the data, not of
+    the shared cache (the database by default, which test_config_throttles tests on its own).
+    """
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
 
 

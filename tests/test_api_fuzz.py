@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import override_settings
 
 import pytest
 import schemathesis
@@ -17,7 +18,10 @@ from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+# Loaded as the module is collected, before any test may touch the database: the rate limits then count in
+# memory (as the suite's own fixture sets for every test), not in the database cache.
+with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 
 @pytest.fixture
