@@ -64,10 +64,10 @@ def short_statement_timeout():
 def sleeping(build):
     """`build`, after a query that sleeps a second."""
 
-    def slowly(*args):
+    def slowly(*args, **kwargs):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(1)")
-        return build(*args)
+        return build(*args, **kwargs)
 
     return slowly
 
