@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # An ETag (a hash of the body) on every GET, and 304 for a client that has it already (If-None-Match);
+    # the statement views add Last-Modified.
+    "django.middleware.http.ConditionalGetMiddleware",
     "config.middleware.RejectNulCharactersMiddleware",
     "config.middleware.QueryTimeoutMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,6 +3,7 @@
 import datetime
 
 from django.http import StreamingHttpResponse
+from django.utils.http import http_date
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -49,6 +50,14 @@ class JSONErrorsNegotiation(DefaultContentNegotiation):
         return JSONRenderer(), JSONRenderer.media_type
 
 
+def last_modified(response, rows):
+    """`Last-Modified`: the latest `updated_at` of the statements served (with the ETag the middleware sets, a
+    client asks again with If-None-Match and gets 304 when nothing changed)."""
+    if rows:
+        response["Last-Modified"] = http_date(max(row["updated_at"] for row in rows).timestamp())
+    return response
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: StatementSerializer(many=True), 400: BAD_REQUEST}),
     retrieve=extend_schema(responses={200: StatementSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
@@ -80,7 +89,8 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.rows(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(statement_documents(page, usernames=self.sees_usernames()))
+        documents = statement_documents(page, usernames=self.sees_usernames())
+        return last_modified(self.get_paginated_response(documents), page)
 
     def get_object(self):
         row = generics.get_object_or_404(self.rows(self.filter_queryset(self.get_queryset())), pk=self.kwargs["pk"])
@@ -88,7 +98,8 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         return row
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(statement_documents([self.get_object()], usernames=self.sees_usernames())[0])
+        row = self.get_object()
+        return last_modified(Response(statement_documents([row], usernames=self.sees_usernames())[0]), [row])
 
     @extend_schema(
         summary="Every matching statement as one CSV or NDJSON file",
