@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 
 from psycopg.errors import QueryCanceled
+
+from config.errors import error_response
 
 
 class RejectNulCharactersMiddleware:
@@ -21,14 +23,14 @@ class RejectNulCharactersMiddleware:
         for source, values in (("query", request.GET), ("form", request.POST)):
             for name, value in values.lists():
                 if "\x00" in name or any("\x00" in item for item in value):
-                    return JsonResponse(
-                        {name.replace("\x00", "") or source: ["Null characters are not allowed."]}, status=400
-                    )
+                    parameter = name.replace("\x00", "") or source
+                    reason = "Null characters are not allowed."
+                    return error_response(400, "invalid", f"{parameter}: {reason}", {parameter: [reason]})
         return self.get_response(request)
 
 
 class QueryTimeoutMiddleware:
-    """Answer 503 when PostgreSQL cancelled a query that ran past `statement_timeout`.
+    """Answer 503 when PostgreSQL cancelled a query that ran past `statement_timeout`, or cannot be reached.
 
     The worker stays alive and the connection usable; the client learns why and when to retry, in
     JSON under /api/ and as a short page elsewhere (the admin).
@@ -43,17 +45,21 @@ class QueryTimeoutMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        cancelled = isinstance(exception, OperationalError) and isinstance(exception.__cause__, QueryCanceled)
-        if not cancelled:
+        if not isinstance(exception, OperationalError):
             return None
-        seconds = settings.STATEMENT_TIMEOUT_MS / 1000
-        detail = (
-            f"The database took longer than the {seconds:g} s allowed for one query and stopped it. "
-            "Narrow the request (more filters, a shorter date range, a smaller page_size) or try again later."
-        )
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": detail, "code": "query_timeout"}, status=503)
+        if isinstance(exception.__cause__, QueryCanceled):
+            seconds = settings.STATEMENT_TIMEOUT_MS / 1000
+            code = "query_timeout"
+            detail = (
+                f"The database took longer than the {seconds:g} s allowed for one query and stopped it. "
+                "Narrow the request (more filters, a shorter date range, a smaller page_size) or try again later."
+            )
         else:
-            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+            # The database is down, restarting or unreachable: a moment's outage, not the client's fault.
+            code = "database_unavailable"
+            detail = "The database cannot be reached just now. Try again in a few seconds."
+        if request.path.startswith("/api/"):
+            return error_response(503, code, detail, retry_after=self.retry_after_seconds)
+        response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(self.retry_after_seconds)
         return response

@@ -35,3 +35,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(router.urls)),
 ]
+
+# Unknown addresses and crashes under /api/ answer in the API's error shape; elsewhere, Django's pages.
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -7,6 +7,7 @@ from django.urls import reverse
 import pytest
 
 from actors.models import ActorIdentifier, ActorKind, IdentifierScheme
+from tests.answers import errors_of
 from tests.factories import make_actor, make_role
 
 ACTORS = reverse("actor-list")
@@ -129,8 +130,8 @@ def test_bad_actor_filter_values_are_a_400_naming_the_parameter(api, japan_tree,
     response = api.get(ACTORS, params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
-    assert fragment in response.json()[parameter][0]
+    assert list(errors_of(response)) == [parameter]
+    assert fragment in errors_of(response)[parameter][0]
 
 
 def test_actor_pages_link_to_each_other(api, db):

@@ -27,6 +27,7 @@ from statements.models import (
     Taxonomy,
     TopicAlias,
 )
+from tests.answers import errors_of
 from tests.factories import make_actor, make_role, make_statement, make_tag, make_topic
 
 STATEMENTS = reverse("statement-list")
@@ -241,8 +242,8 @@ def test_country_that_is_not_a_state_is_refused(api, japan_tree):
     response = api.get(STATEMENTS, {"country": japan_tree.government.slug})
 
     assert response.status_code == 400
-    assert "government-of-japan" in response.json()["country"][0]
-    assert "state" in response.json()["country"][0]
+    assert "government-of-japan" in errors_of(response)["country"][0]
+    assert "state" in errors_of(response)["country"][0]
 
 
 # Stance tags: the taxonomy tree, and tag-level filters on one and the same tag.

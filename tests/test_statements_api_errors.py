@@ -11,6 +11,7 @@ import pytest
 
 from actors.models import ActorKind
 from statements.models import Channel, Statement, Status
+from tests.answers import errors_of
 from tests.factories import make_actor, make_statement, make_topic
 
 STATEMENTS = reverse("statement-list")
@@ -85,8 +86,8 @@ def test_bad_statement_parameter_is_a_400_naming_it(api, some_statements, params
 
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/json"
-    assert list(response.json()) == [parameter]
-    assert any(fragment in reason for reason in response.json()[parameter]), response.json()
+    assert list(errors_of(response)) == [parameter]
+    assert any(fragment in reason for reason in errors_of(response)[parameter]), response.json()
 
 
 def test_several_bad_parameters_are_all_named(api, some_statements):
@@ -95,15 +96,18 @@ def test_several_bad_parameters_are_all_named(api, some_statements):
     )
 
     assert response.status_code == 400
-    assert set(response.json()) == {"date_after", "stance", "speaker", "ordering"}
+    assert set(errors_of(response)) == {"date_after", "stance", "speaker", "ordering"}
 
 
 def test_unknown_values_among_known_ones_are_each_named(api, some_statements):
     response = api.get(STATEMENTS, {"speaker": ["shinjiro-koizumi", "ghost-1", "ghost-2"]})
 
-    assert response.status_code == 400
+    reason = "Unknown actor: 'ghost-1', 'ghost-2' (give a slug, a numeric id or an identifier, scheme:value)."
     assert response.json() == {
-        "speaker": ["Unknown actor: 'ghost-1', 'ghost-2' (give a slug, a numeric id or an identifier, scheme:value)."]
+        "status": 400,
+        "code": "invalid",
+        "detail": f"speaker: {reason}",
+        "errors": {"speaker": [reason]},
     }
 
 
@@ -113,7 +117,7 @@ def test_bad_filter_on_a_detail_url_is_a_400_too(api, some_statements):
     response = api.get(reverse("statement-detail", kwargs={"pk": statement.pk}), {"date_after": "yesterday"})
 
     assert response.status_code == 400
-    assert "date_after" in response.json()
+    assert "date_after" in errors_of(response)
 
 
 @pytest.mark.parametrize(
@@ -130,7 +134,7 @@ def test_bad_parameters_of_other_lists_are_a_400_naming_them(api, db, url, param
     response = api.get(url, params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(errors_of(response)) == [parameter]
 
 
 def test_a_cursor_from_another_ordering_does_not_fail(api, some_statements):
@@ -199,7 +203,7 @@ def test_no_value_of_any_parameter_is_a_server_error(api, some_statements, url_n
         response = api.get(reverse(url_name), {parameter: [value, value]})
         assert response.status_code in (200, 400), (parameter, value, response.content[:200])
         if response.status_code == 400:
-            assert parameter in response.json()
+            assert parameter in errors_of(response)
 
 
 @pytest.mark.parametrize("url_name", ["actor-detail", "topic-detail", "stance-category-detail"])
@@ -216,7 +220,7 @@ def test_an_unknown_parameter_is_a_400_naming_it_and_the_accepted_ones(api, db, 
     response = api.get(reverse("statement-list"), {parameter: "3"})
 
     assert response.status_code == 400
-    (message,) = response.json()[parameter]
+    (message,) = errors_of(response)[parameter]
     assert message.startswith("Unknown parameter. Accepted: ")
     assert "speaker" in message and "page_size" in message and "cursor" in message
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 import pytest
 
 from statements.demo import load_demo
+from tests.answers import errors_of
 
 STATEMENTS = reverse("statement-list")
 
@@ -24,13 +25,13 @@ def test_an_unknown_actor_suggests_the_closest_ones(api, demo):
     response = api.get(STATEMENTS, {"speaker": "koizumi"})
 
     assert response.status_code == 400
-    (message,) = response.json()["speaker"]
+    (message,) = errors_of(response)["speaker"]
     assert "Unknown actor: 'koizumi'" in message and "Did you mean shinjiro-koizumi?" in message
 
 
 def test_an_unknown_category_or_topic_suggests_the_closest(api, demo):
-    stance = api.get(STATEMENTS, {"stance": "K9"}).json()["stance"][0]
-    topic = api.get(STATEMENTS, {"topic": "taiwann"}).json()["topic"][0]
+    stance = errors_of(api.get(STATEMENTS, {"stance": "K9"}))["stance"][0]
+    topic = errors_of(api.get(STATEMENTS, {"topic": "taiwann"}))["topic"][0]
 
     assert "Did you mean" in stance and "K1" in stance
     assert "Did you mean taiwan?" in topic

@@ -16,6 +16,7 @@ import pytest
 from actors.models import ActorKind
 from statements import exchange
 from statements.models import Citation, Polarity, Source, Statement, StatementIdentifier, Status
+from tests.answers import errors_of
 from tests.factories import make_actor, make_statement, make_tag, make_topic
 
 EXPORT = reverse("statement-export")
@@ -138,7 +139,7 @@ def test_a_bad_parameter_is_a_json_400_naming_it(api, world, params, parameter):
     response = api.get(EXPORT, params)
 
     assert response.status_code == 400
-    assert parameter in response.json()
+    assert parameter in errors_of(response)
 
 
 def test_export_streams_in_batches_of_statements(world):

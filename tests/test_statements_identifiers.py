@@ -9,6 +9,7 @@ from django.urls import reverse
 import pytest
 
 from statements.models import StatementIdentifier
+from tests.answers import errors_of
 from tests.factories import make_actor, make_statement
 
 STATEMENTS = reverse("statement-list")
@@ -72,7 +73,7 @@ def test_a_malformed_identifier_is_a_400_naming_it(api, db, value, reason):
     response = api.get(STATEMENTS, {"identifier": value})
 
     assert response.status_code == 400
-    assert reason in response.json()["identifier"][0]
+    assert reason in errors_of(response)["identifier"][0]
 
 
 def test_an_identifier_is_unique_per_scheme(statements):

@@ -6,6 +6,7 @@ from django.urls import reverse
 import pytest
 
 from statements.models import Statement
+from tests.answers import errors_of
 from tests.factories import make_actor, make_statement
 
 STATEMENTS = reverse("statement-list")
@@ -84,7 +85,7 @@ def test_a_parameter_is_bounded(api, db, params, message):
 
     assert response.status_code == 400
     [name] = params
-    assert message in response.json()[name][0]
+    assert message in errors_of(response)[name][0]
 
 
 # PostgreSQL: full-text search, ranked, served by indexes.
