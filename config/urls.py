@@ -7,7 +7,13 @@ from rest_framework import routers
 from rest_framework.reverse import reverse
 
 from actors.views import ActorViewSet
-from statements.views import StanceCategoryViewSet, StatementViewSet, TopicViewSet
+from statements.views import (
+    DyadStatsView,
+    StanceCategoryViewSet,
+    StanceStatsView,
+    StatementViewSet,
+    TopicViewSet,
+)
 
 
 class APIRootView(routers.APIRootView):
@@ -15,6 +21,8 @@ class APIRootView(routers.APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
+        response.data["stats/stances"] = reverse("stats-stances", request=request)
+        response.data["stats/dyads"] = reverse("stats-dyads", request=request)
         response.data["docs"] = reverse("swagger-ui", request=request)
         response.data["schema"] = reverse("schema", request=request)
         return response
@@ -33,6 +41,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/stats/stances/", StanceStatsView.as_view(), name="stats-stances"),
+    path("api/v1/stats/dyads/", DyadStatsView.as_view(), name="stats-dyads"),
     path("api/v1/", include(router.urls)),
 ]
 

@@ -310,15 +310,20 @@ class StatementFilter(FilterSet):
         model = Statement
         fields = []
 
+    def tag_conditions(self):
+        """The conditions of the tag-level filters (stance, polarity, target, intensity): all on the same tag."""
+        return [
+            self.filters[name].tag_condition(value)
+            for name, value in self.form.cleaned_data.items()
+            if isinstance(self.filters[name], StanceTagFilter) and value not in EMPTY_VALUES
+        ]
+
     def filter_queryset(self, queryset):
-        tag_conditions = []
         for name, value in self.form.cleaned_data.items():
             statement_filter = self.filters[name]
-            if isinstance(statement_filter, StanceTagFilter):
-                if value not in EMPTY_VALUES:
-                    tag_conditions.append(statement_filter.tag_condition(value))
-            else:
+            if not isinstance(statement_filter, StanceTagFilter):
                 queryset = statement_filter.filter(queryset, value)
+        tag_conditions = self.tag_conditions()
         if tag_conditions:
             same_tag = StanceTag.objects.filter(*tag_conditions, statement=OuterRef("pk"))
             queryset = queryset.filter(Exists(same_tag))

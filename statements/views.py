@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.schema import BAD_REQUEST, LOOKUP_VALUE_REGEX, NOT_FOUND
-from statements import exchange
+from statements import exchange, stats
 from statements.documents import STATEMENT_COLUMNS, statement_documents
 from statements.filters import StanceCategoryFilter, StatementFilter, TopicFilter
 from statements.models import StanceCategory, Statement, Topic
@@ -174,3 +174,69 @@ class StanceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = StanceCategoryFilter
     lookup_field = "code"
     lookup_value_regex = LOOKUP_VALUE_REGEX
+
+
+class StatsView(generics.GenericAPIView):
+    """Counts under every statement filter of the list (published statements only for anonymous clients)."""
+
+    filterset_class = StatementFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return Statement.objects.visible_to(self.request.user)
+
+    def statements(self):
+        """The matching statements (unknown parameters refused), and the filterset that chose them."""
+        statements = self.filter_queryset(self.get_queryset())
+        filterset = StatementFilter(self.request.query_params, queryset=self.get_queryset(), request=self.request)
+        filterset.is_valid()
+        return statements, filterset
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "group_by",
+            str,
+            description="One or two of: " + ", ".join(stats.GROUPS) + " (comma-separated: month,family). "
+            "Time groupings are zero-filled over date_after…date_before, or the range found. Without it, only "
+            "the total.",
+        ),
+        OpenApiParameter("count", str, enum=list(stats.COUNTED), description="What is counted (default tags)."),
+    ],
+    responses={200: OpenApiTypes.OBJECT, 400: BAD_REQUEST},
+)
+class StanceStatsView(StatsView):
+    """Stance tags (or statements) counted by time, act, speaker, country, target or polarity.
+
+    Every statement filter applies first; the tag-level ones (stance, polarity, target, intensity_min,
+    intensity_max) also choose the tags counted. `total` counts them all, whatever the grouping.
+    """
+
+    extra_query_parameters = ("group_by", "count")
+
+    def get(self, request, *args, **kwargs):
+        group_by = [name.strip() for name in request.query_params.get("group_by", "").split(",") if name.strip()]
+        unknown = [name for name in group_by if name not in stats.GROUPS]
+        if unknown or len(group_by) > 2 or len(set(group_by)) != len(group_by):
+            accepted = ", ".join(stats.GROUPS)
+            raise ValidationError({"group_by": [f"One or two different groupings of: {accepted}."]})
+        counted = request.query_params.get("count", "tags")
+        if counted not in stats.COUNTED:
+            raise ValidationError({"count": [f"'{counted}' is not one of: {', '.join(stats.COUNTED)}."]})
+        statements, filterset = self.statements()
+        data = filterset.form.cleaned_data
+        date_range = (min(data["date_after"]) if data.get("date_after") else None, None)
+        date_range = (date_range[0], max(data["date_before"]) if data.get("date_before") else None)
+        results, total = stats.stance_counts(statements, filterset.tag_conditions(), group_by, counted, date_range)
+        return Response({"group_by": group_by, "count": counted, "total": total, "results": results})
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT, 400: BAD_REQUEST})
+class DyadStatsView(StatsView):
+    """Who addressed whom: per speaker and recipient, the statements, their tags, and the share of conflictual
+    (quad class 3–4) and cooperative (1–2) tags; every statement filter applies first."""
+
+    def get(self, request, *args, **kwargs):
+        statements, _ = self.statements()
+        return Response({"results": stats.dyads(statements)})

@@ -182,6 +182,8 @@ def test_the_api_root_lists_the_resources_and_links_to_the_docs(api, db):
         "statements": "http://testserver/api/v1/statements/",
         "stance-categories": "http://testserver/api/v1/stance-categories/",
         "topics": "http://testserver/api/v1/topics/",
+        "stats/stances": "http://testserver/api/v1/stats/stances/",
+        "stats/dyads": "http://testserver/api/v1/stats/dyads/",
         "docs": "http://testserver/api/v1/docs/",
         "schema": "http://testserver/api/v1/schema/",
     }
