@@ -428,6 +428,31 @@ class Statement(models.Model):
             raise ValidationError({"text": "A direct quote needs its words."})
 
 
+class StatementChange(models.Model):
+    """One row per write of a statement (insert, update, delete), made by a database trigger so that no path
+    escapes it (the admin, the API, imports by COPY, merges): the sync feed (statements/changes/) reads it.
+
+    `txid` is the writing transaction's id on PostgreSQL: the feed serves a change only once every
+    transaction that began before it has ended, so a change committed late can never fall behind a
+    client's cursor. `was_public` says whether the statement was published before or after the write,
+    so that anonymous clients get tombstones only for statements they could have seen.
+    """
+
+    statement_id = models.BigIntegerField(db_index=True)
+    uuid = models.UUIDField()
+    # Null for a deletion: there is no status after it (an empty string would read as a status).
+    status = models.CharField(max_length=10, null=True, help_text="The status after the write; null: deleted.")  # noqa: DJ001
+    was_public = models.BooleanField()
+    txid = models.BigIntegerField(null=True, help_text="The writing transaction (PostgreSQL); null elsewhere.")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["txid", "id"], name="statement_change_order")]
+
+    def __str__(self):
+        return f"{self.uuid} {self.status or 'deleted'}"
+
+
 class RevisionStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     APPROVED = "approved", "Approved"

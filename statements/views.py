@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.schema import BAD_REQUEST, LOOKUP_VALUE_REGEX, NOT_FOUND
-from statements import exchange, stats
+from statements import changes, exchange, stats
 from statements.documents import STATEMENT_COLUMNS, statement_documents
 from statements.filters import StanceCategoryFilter, StatementFilter, TopicFilter
 from statements.models import StanceCategory, Statement, Topic
@@ -139,6 +139,49 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cursor", str, description="Where to go on from: the `next` of the previous page."),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=f"Changes per page (default {changes.DEFAULT_PAGE_SIZE}, at most {changes.MAX_PAGE_SIZE}).",
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: BAD_REQUEST},
+    )
+    @action(detail=False, url_path="changes", pagination_class=None, filter_backends=[])
+    def changes(self, request, *args, **kwargs):
+        """The sync feed: every change to the statements this client may see, in commit order.
+
+        Each entry is an `upsert` (with the statement as it is now) or a `tombstone` (it left what this
+        client may see: retracted, deleted, back to draft). Apply them in order; keep `next` and ask from
+        it later: an empty page means nothing new yet (`next` is then the cursor you sent).
+        """
+        accepted = {"cursor", "page_size", "format"}
+        unknown = sorted(set(request.query_params) - accepted)
+        if unknown:
+            raise ValidationError(
+                {name: [f"Unknown parameter. Accepted: {', '.join(sorted(accepted))}."] for name in unknown}
+            )
+        given = request.query_params.get("cursor")
+        cursor = changes.decode_cursor(given) if given else None
+        size = request.query_params.get("page_size", str(changes.DEFAULT_PAGE_SIZE))
+        if not size.isdigit() or not 1 <= int(size) <= changes.MAX_PAGE_SIZE:
+            raise ValidationError({"page_size": [f"A whole number from 1 to {changes.MAX_PAGE_SIZE}."]})
+        entries, following = changes.changes_page(
+            self.get_queryset(),
+            sees_everything=self.sees_usernames(),
+            cursor=cursor,
+            page_size=int(size),
+            usernames=self.sees_usernames(),
+        )
+        following = following or given
+        next_url = None
+        if following:
+            next_url = request.build_absolute_uri(f"{request.path}?cursor={following}&page_size={size}")
+        return Response({"results": entries, "next": next_url, "caught_up": len(entries) < int(size)})
 
     def choice(self, name, choices, default):
         value = self.request.query_params.get(name, default)
