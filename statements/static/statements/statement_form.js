@@ -11,10 +11,14 @@
     const url = new URL(box.dataset.url, window.location.href);
     Array.from(speakers.selectedOptions).forEach((option) => url.searchParams.append("speaker", option.value));
     url.searchParams.set("date", date.value);
+    // Answers may arrive out of order: only the last question's answer is shown.
+    const asked = ++showRoles.asked;
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : null))
-      .then((data) => { if (data) box.innerHTML = data.html; });
+      .then((data) => { if (data && asked === showRoles.asked) box.innerHTML = data.html; });
   }
+
+  showRoles.asked = 0;
 
   function firstErrorInView() {
     const banner = document.querySelector("p.errornote");
