@@ -51,3 +51,11 @@ bench: install
 # Every figure once on a few thousand statements, bodies compared, goals not asserted, nothing written.
 bench-smoke: install
 	$(BIN)/python -m benchmarks.run --smoke $(BENCH_ARGS)
+
+# schemathesis against the API as deployed: gunicorn (DJANGO_DEBUG=0) on a fresh database, with the demo and
+# generated statements, made on the PostgreSQL server in DATABASE_URL and dropped after; every mode and every
+# check, anonymous and as a curator (.ci/api_fuzz.py, .ci/schemathesis.toml). Options go in FUZZ_ARGS, e.g.
+# `make api-fuzz FUZZ_ARGS="--max-examples 100"`; any schemathesis option is passed on.
+.PHONY: api-fuzz
+api-fuzz: install
+	$(BIN)/python .ci/api_fuzz.py $(FUZZ_ARGS)

@@ -131,8 +131,8 @@ class ActorAdmin(
         return ranked, may_have_duplicates
 
     def has_merge_permission(self, request):
-        # A merge deletes an actor: reviewers (who may publish) and administrators make it.
-        return request.user.has_perm("statements.publish_statement") or request.user.has_perm("actors.delete_actor")
+        # A merge rewrites statements and deletes an actor: reviewers (who may publish) and administrators make it.
+        return request.user.has_perm("statements.publish_statement") or request.user.is_superuser
 
     @admin.action(description="Merge the two selected actors (one actor recorded twice)", permissions=["merge"])
     def merge(self, request, queryset):

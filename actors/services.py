@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from simple_history.utils import bulk_update_with_history
 
-from actors.models import Actor, ActorFormerSlug, ActorName, Role
+from actors.models import Actor, ActorFormerSlug, ActorIdentifier, ActorName, Role
 from config.history import acting_as
 
 
@@ -98,3 +98,72 @@ def with_history(rows, model, fields, user, reason):
     """Save `fields` of `rows` in bulk, with a history row each saying who and why."""
     if rows:
         bulk_update_with_history(rows, model, fields, default_user=user, default_change_reason=reason)
+
+
+# Writes of one actor (the API's; the admin saves through its forms, which run the same model validation)
+
+
+@transaction.atomic
+def save_actor(actor, *, user, names=None, identifiers=None, **fields):
+    """Create or change an actor: its fields, and when given the whole set of its other names [(name, language)]
+    and identifiers [(scheme, value)]. A changed slug keeps answering: the old one leads to the actor."""
+    creating = actor.pk is None
+    if not creating:
+        actor = Actor.objects.select_for_update().get(pk=actor.pk)
+    former_slug = actor.slug
+    for name, value in fields.items():
+        setattr(actor, name, value)
+    actor.full_clean()
+    with acting_as(user):
+        actor.save()
+        if not creating and actor.slug != former_slug:
+            ActorFormerSlug.objects.filter(slug=actor.slug).delete()
+            ActorFormerSlug.objects.update_or_create(slug=former_slug, defaults={"actor": actor})
+        if names is not None:
+            replace_rows(actor.names.all(), ActorName, ("name", "language"), names, "names", actor=actor)
+        if identifiers is not None:
+            replace_rows(
+                actor.identifiers.all(), ActorIdentifier, ("scheme", "value"), identifiers, "identifiers", actor=actor
+            )
+    return actor
+
+
+def replace_rows(stored, model, columns, wanted, field, **parent):
+    """Make the rows of `stored` exactly `wanted` (tuples of `columns`): unchanged rows stay, with their history.
+    A row that does not validate is an error of `field`, naming the row."""
+    wanted = list(dict.fromkeys(tuple(row) for row in wanted))
+    for row in stored:
+        if tuple(getattr(row, column) for column in columns) not in wanted:
+            row.delete()
+    present = {tuple(row) for row in stored.values_list(*columns)}
+    for values in wanted:
+        if values not in present:
+            row = model(**parent, **dict(zip(columns, values, strict=True)))
+            try:
+                row.full_clean(exclude=list(parent))
+            except ValidationError as error:
+                items = [item for items in error.error_dict.values() for item in items]
+                reasons = [ValidationError(f"{row}: {' '.join(item.messages)}", code=item.code) for item in items]
+                raise ValidationError({field: reasons}) from None
+            row.save()
+
+
+@transaction.atomic
+def delete_actor(actor, *, user):
+    """Delete an actor nothing refers to; one that statements, tags, roles or other actors name stays (merge it)."""
+    actor = Actor.objects.select_for_update().get(pk=actor.pk)
+    uses = [
+        (actor.statements_spoken.count(), "statements it spoke"),
+        (actor.statements_received.count(), "statements addressed to it"),
+        (actor.stance_tags_received.count(), "stance tags toward it"),
+        (actor.posts.count(), "roles held in it"),
+        (actor.children.count() + actor.country_actors.count(), "actors beneath it or of its country"),
+    ]
+    named = [f"{count} {what}" for count, what in uses if count]
+    if named:
+        raise ValidationError(
+            f"{actor} is on the record ({', '.join(named)}): it stays. Merge it into another actor instead.",
+            code="in_use",
+        )
+    with acting_as(user):
+        actor.delete()

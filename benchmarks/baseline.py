@@ -1,10 +1,15 @@
-"""The raw-SQL limit: the anonymous statement list and detail, as hand-written SQL through psycopg.
+"""The raw-SQL limit: the anonymous statement list and detail, the statistics and the sync feed, as
+hand-written SQL through psycopg.
 
-A WSGI app with no Django in it, answering `/api/v1/statements/` and `/api/v1/statements/<id>/`
-with byte for byte the JSON the project serves to an anonymous client (published statements only),
-for the parameters the benchmark uses: speaker, country, stance, polarity, target, date_after, q,
-page_size and cursor. It is the fastest plain way we found to give that answer, so that `make bench`
-can say how far the project is from it:
+A WSGI app with no Django in it, answering `/api/v1/statements/`, `/api/v1/statements/<id>/`,
+`/api/v1/stats/stances/`, `/api/v1/stats/dyads/` and `/api/v1/statements/changes/` with byte for byte
+the JSON the project serves to an anonymous client (published statements only), for the parameters the
+benchmark uses: speaker, recipient, country, stance, polarity, target, date_after, date_before, q,
+page_size and cursor; group_by (time, family, category, polarity, target: not speaker or country) and
+count. It is the fastest plain way we found to give that answer, so that `make bench` can say how far
+the project is from it.
+
+The list and the detail:
 
 - at most three round trips: the ids the filters name (actors, topics, the stance and country
   trees) in one query, so that the planner sees them; the page in one query (never prepared, so
@@ -17,6 +22,15 @@ can say how far the project is from it:
 Measured slower on 100,000 statements, at 50 and at 500 rows a page: PostgreSQL building each
 statement's JSON (correlated subqueries, or one grouped query per relation), slug lookups inside the
 page's query, and unprepared queries for the related rows (their custom plans hash every actor).
+
+The statistics: the ids in one query, then one GROUP BY over the matching statements joined to their
+tags (stats/stances/; the total is the groups' sum when every tag falls in one group, else one count)
+or to their speakers, recipients and tags (stats/dyads/). Tags counted by family or category are
+grouped by category id and named afterwards from the category table, and time groupings are not
+ordered in SQL (zero-filling orders them): measured at 1,000,000 statements, joining the categories
+and their families to 2.4 million tags and sorting the rows by month and family took 1.5–2× as long as
+hashing (month, category id) groups. The sync feed: its page of changes in one query, the statements
+still published in one, and what hangs off them as for a page of the list.
 """
 
 import base64
@@ -39,6 +53,9 @@ MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 DETAIL_PATH = re.compile(r"^/api/v1/statements/([0-9]{1,18})/$")
 LIST_PATH = "/api/v1/statements/"
+CHANGES_PATH = "/api/v1/statements/changes/"
+STANCES_PATH = "/api/v1/stats/stances/"
+DYADS_PATH = "/api/v1/stats/dyads/"
 
 
 def default(value):
@@ -191,6 +208,7 @@ def documents(connection, rows):
 # one query per filter.
 RESOLVE = {
     "speaker": "SELECT array_agg(id) FROM actors_actor WHERE slug = ANY(%s)",
+    "recipient": "SELECT array_agg(id) FROM actors_actor WHERE slug = ANY(%s)",
     "target_actor": "SELECT array_agg(id) FROM actors_actor WHERE slug = ANY(%s)",
     "target_topic": "SELECT array_agg(id) FROM statements_topic WHERE slug = ANY(%s)",
     # The default taxonomy's categories with those codes, and everything beneath them.
@@ -229,6 +247,97 @@ COUNTRY_CONDITION = """EXISTS (
         )
     )
 )"""
+
+
+def query_parameters(environ):
+    """{name: [its non-blank values]} of the query string."""
+    return {
+        name: [value for value in values if value != ""]
+        for name, values in urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()
+    }
+
+
+# stats/stances/: each grouping as SQL over a tag `tg` of a statement `s` (the joins it needs in JOINS), and
+# how its value is written. Only the groupings with one value per tag (not speaker or country, which
+# multiply a tag by its statement's speakers).
+TIME_GROUPS = ("month", "week", "year")
+STANCE_GROUPS = {
+    "month": ("date_trunc('month', s.date::timestamp)::date", ()),
+    "week": ("date_trunc('week', s.date::timestamp)::date", ()),
+    "year": ("date_trunc('year', s.date::timestamp)::date", ()),
+    "family": ("COALESCE(family.code, cat.code)", ("cat", "family")),
+    "category": ("cat.code", ("cat",)),
+    "polarity": ("tg.polarity", ()),
+    "target": ("COALESCE(ta.slug, tt.slug)", ("ta", "tt")),
+}
+CATEGORY_GROUPS = ("family", "category")
+CATEGORY_NAMES_SQL = """
+SELECT c.id, c.code, COALESCE(family.code, c.code)
+FROM statements_stancecategory c LEFT JOIN statements_stancecategory family ON family.id = c.parent_id
+WHERE c.id = ANY(%s::bigint[])
+"""
+JOINS = {
+    "cat": "JOIN statements_stancecategory cat ON cat.id = tg.category_id",
+    "family": "LEFT JOIN statements_stancecategory family ON family.id = cat.parent_id",
+    "ta": "LEFT JOIN actors_actor ta ON ta.id = tg.target_actor_id",
+    "tt": "LEFT JOIN statements_topic tt ON tt.id = tg.target_topic_id",
+}
+
+
+def period_label(value, group):
+    if group == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    if group == "year":
+        return f"{value.year:04d}"
+    return value.isoformat()  # week: the Monday it starts on
+
+
+def period_labels(group, first, last):
+    """Every label of `group` from the period holding `first` to the one holding `last` (as statements.stats)."""
+    if group == "year":
+        return [str(year) for year in range(first.year, last.year + 1)]
+    if group == "month":
+        months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+        return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in months]
+    day = first - datetime.timedelta(days=first.weekday())
+    labels = []
+    while day <= last:
+        labels.append(day.isoformat())
+        day += datetime.timedelta(days=7)
+    return labels
+
+
+def label_date(label, group):
+    if group == "year":
+        return datetime.date(int(label), 1, 1)
+    if group == "month":
+        return datetime.date(int(label[:4]), int(label[5:7]), 1)
+    return datetime.date.fromisoformat(label)
+
+
+def zero_filled(results, group_by, time_group, first, last):
+    """A zero for every period of the range without a row, for each value of the other grouping (as the project)."""
+    if first is None or last is None:
+        found = [row[time_group] for row in results]
+        if not found:
+            return results
+        first = first or label_date(min(found), time_group)
+        last = last or label_date(max(found), time_group)
+    other = [name for name in group_by if name != time_group]
+    # Without a second grouping, one row a period; with one, a row for each of its values found (none: no rows).
+    others = sorted({tuple(row[name] for name in other) for row in results}, key=str) if other else [()]
+    counts = {(row[time_group], *(row[name] for name in other)): row["count"] for row in results}
+    filled = []
+    for label in period_labels(time_group, first, last):
+        for values in others:
+            row = {time_group: label, **dict(zip(other, values, strict=True))}
+            row["count"] = counts.get((label, *values), 0)
+            filled.append({name: row[name] for name in (*group_by, "count")})
+    return filled
+
+
+def encode_change(txid, change_id):
+    return base64.urlsafe_b64encode(f"{txid if txid is not None else ''}:{change_id}".encode()).decode()
 
 
 class BadRequest(Exception):
@@ -441,6 +550,12 @@ class Baseline:
                 status, body = "200 OK", self.statement_list(environ)
             elif match := DETAIL_PATH.match(path):
                 status, body = "200 OK", self.statement_detail(int(match.group(1)))
+            elif path == STANCES_PATH:
+                status, body = "200 OK", self.stance_stats(query_parameters(environ))
+            elif path == DYADS_PATH:
+                status, body = "200 OK", self.dyad_stats(query_parameters(environ))
+            elif path == CHANGES_PATH:
+                status, body = "200 OK", self.changes(environ, query_parameters(environ))
             else:
                 raise NotFound()
         except BadRequest as error:
@@ -464,48 +579,13 @@ class Baseline:
 
     def statement_list(self, environ):
         query_string = environ.get("QUERY_STRING", "")
-        params = {
-            name: [value for value in values if value != ""]
-            for name, values in urllib.parse.parse_qs(query_string, keep_blank_values=True).items()
-        }
+        params = query_parameters(environ)
         page_size = self.page_size(params)
         texts = [text for text in params.get("q", []) if search_parts(text)]
         word_texts = [text for text in texts if not is_substring_query(text)]
         cursor = Cursor.decode(params["cursor"][-1], ranked=bool(word_texts)) if params.get("cursor") else None
 
-        ids = self.resolve(params)
-        conditions, args = ["s.status = 'published'"], []
-        if "speaker" in ids:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM statements_statementspeaker sp "
-                "WHERE sp.statement_id = s.id AND sp.actor_id = ANY(%s::bigint[]))"
-            )
-            args.append(ids["speaker"])
-        if "country" in ids:
-            conditions.append(COUNTRY_CONDITION)
-            args += [ids["country"], ids["country"]]
-        # stance, polarity and target are one condition on the same tag.
-        tag_conditions, tag_args = [], []
-        if "stance" in ids:
-            tag_conditions.append("tg.category_id = ANY(%s::bigint[])")
-            tag_args.append(ids["stance"])
-        if params.get("polarity"):
-            tag_conditions.append("tg.polarity = ANY(%s)")
-            tag_args.append(params["polarity"])
-        if "target_actor" in ids:
-            targets = [(column, ids[name]) for column, name in TARGETS if ids[name]]
-            tag_conditions.append("(" + " OR ".join(f"tg.{column} = ANY(%s::bigint[])" for column, _ in targets) + ")")
-            tag_args += [found for _, found in targets]
-        if tag_conditions:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM statements_stancetag tg WHERE tg.statement_id = s.id AND "
-                + " AND ".join(tag_conditions)
-                + ")"
-            )
-            args += tag_args
-        if params.get("date_after"):
-            conditions.append("s.date >= %s")
-            args.append(min(self.iso_date("date_after", value) for value in params["date_after"]))
+        conditions, args = self.statement_conditions(params)
 
         rank, rank_args = None, []
         if texts:
@@ -549,16 +629,241 @@ class Baseline:
             base_url += "?" + query_string
         return Page(rows, page_size, cursor, base_url).body(connection)
 
+    def stance_stats(self, params):
+        """stats/stances/: the tags (or their statements) of the matching statements, grouped in one query."""
+        group_by = [name.strip() for name in (params.get("group_by") or [""])[-1].split(",") if name.strip()]
+        if len(group_by) > 2 or len(set(group_by)) != len(group_by) or any(g not in STANCE_GROUPS for g in group_by):
+            raise BadRequest("group_by", "One or two different groupings of: " + ", ".join(STANCE_GROUPS) + ".")
+        counted = (params.get("count") or ["tags"])[-1]
+        if counted not in ("tags", "statements"):
+            raise BadRequest("count", f"'{counted}' is not one of: tags, statements.")
+        conditions, args, tag_conditions, tag_args = self.statement_conditions(params, tag_exists=False)
+        connection = self.connect()
+        where, arguments = " AND ".join([*conditions, *tag_conditions]), [*args, *tag_args]
+        # The statements with a tag meeting the tag-level filters (any tag, without them).
+        exists = " AND ".join(["tg.statement_id = s.id", *tag_conditions])
+        statements_sql = f"""
+            SELECT count(*) FROM statements_statement s
+            WHERE {" AND ".join(conditions)} AND EXISTS (SELECT 1 FROM statements_stancetag tg WHERE {exists})
+        """
+        if not group_by:
+            if counted == "statements":
+                total = connection.execute(statements_sql, arguments).fetchone()[0]
+            else:
+                tags = "statements_stancetag tg JOIN statements_statement s ON s.id = tg.statement_id"
+                total = connection.execute(f"SELECT count(*) FROM {tags} WHERE {where}", arguments).fetchone()[0]
+            return dumps({"group_by": group_by, "count": counted, "total": total, "results": []})
+        time_groups = [name for name in group_by if name in TIME_GROUPS]
+        # Tags counted by family or category: grouped by category id, each id named afterwards (as the project).
+        by_id = counted == "tags" and any(name in CATEGORY_GROUPS for name in group_by)
+        expressions, needed = [], set()
+        for name in group_by:
+            expression, joins = ("tg.category_id", ()) if by_id and name in CATEGORY_GROUPS else STANCE_GROUPS[name]
+            expressions.append(expression)
+            needed.update(joins)
+        joins = " ".join(JOINS[join] for join in JOINS if join in needed)
+        aggregate = "count(DISTINCT tg.statement_id)" if counted == "statements" else "count(*)"
+        columns = ", ".join(str(position) for position in range(1, len(group_by) + 1))
+        # No ORDER BY when zero-filling orders the rows: PostgreSQL then hashes the groups.
+        ordered = [
+            str(position)
+            for position, name in enumerate(group_by, 1)
+            if not time_groups and not (by_id and name in CATEGORY_GROUPS)
+        ]
+        sql = f"""
+            SELECT {", ".join(expressions)}, {aggregate}
+            FROM statements_stancetag tg JOIN statements_statement s ON s.id = tg.statement_id {joins}
+            WHERE {where}
+            GROUP BY {columns} {"ORDER BY " + ", ".join(ordered) if ordered else ""}
+        """
+        rows = connection.execute(sql, arguments).fetchall()
+        if by_id:
+            rows = self.named_categories(rows, group_by)
+        if counted == "tags":
+            total = sum(row[-1] for row in rows)  # every tag is in exactly one group
+        else:
+            total = connection.execute(statements_sql, arguments).fetchone()[0]
+        results = [
+            {
+                **{
+                    name: period_label(value, name) if name in TIME_GROUPS else value
+                    for name, value in zip(group_by, row, strict=False)
+                },
+                "count": row[-1],
+            }
+            for row in rows
+        ]
+        if time_groups:
+            after = [self.iso_date("date_after", value) for value in params.get("date_after", [])]
+            before = [self.iso_date("date_before", value) for value in params.get("date_before", [])]
+            first, last = min(after, default=None), max(before, default=None)
+            results = zero_filled(results, group_by, time_groups[0], first, last)
+        return dumps({"group_by": group_by, "count": counted, "total": total, "results": results})
+
+    def named_categories(self, rows, group_by):
+        """Rows (values…, count) grouped by category id, as rows grouped by code or family: summed, in the SQL
+        order of the other grouping (if any), then by code."""
+        positions = [position for position, name in enumerate(group_by) if name in CATEGORY_GROUPS]
+        ids = sorted({row[position] for row in rows for position in positions})
+        names = {
+            pk: {"category": code, "family": family}
+            for pk, code, family in self.connect().execute(CATEGORY_NAMES_SQL, (ids,))
+        }
+        summed = {}
+        for *values, count in rows:
+            for position in positions:
+                values[position] = names[values[position]][group_by[position]]
+            summed[tuple(values)] = summed.get(tuple(values), 0) + count
+        rank = {}
+        for key in summed:
+            for position, value in enumerate(key):
+                if position not in positions:
+                    rank.setdefault(value, len(rank))
+        return [
+            (*key, summed[key])
+            for key in sorted(
+                summed, key=lambda key: tuple(v if p in positions else rank[v] for p, v in enumerate(key))
+            )
+        ]
+
+    def dyad_stats(self, params):
+        """stats/dyads/: per speaker and recipient of the matching statements, the statements and their tags'
+        quad classes, in one query."""
+        conditions, args = self.statement_conditions(params)
+        sql = f"""
+            SELECT speaker.slug, recipient.slug, count(DISTINCT s.id), count(tg.id),
+                   count(*) FILTER (WHERE cat.quad >= 3), count(*) FILTER (WHERE cat.quad <= 2)
+            FROM statements_statement s
+            JOIN statements_statementspeaker sp ON sp.statement_id = s.id
+            JOIN actors_actor speaker ON speaker.id = sp.actor_id
+            JOIN statements_statementrecipient sr ON sr.statement_id = s.id
+            JOIN actors_actor recipient ON recipient.id = sr.actor_id
+            LEFT JOIN statements_stancetag tg ON tg.statement_id = s.id
+            LEFT JOIN statements_stancecategory cat ON cat.id = tg.category_id
+            WHERE {" AND ".join(conditions)}
+            GROUP BY 1, 2
+            ORDER BY 3 DESC, 1, 2
+        """
+        results = [
+            {
+                "speaker": speaker,
+                "recipient": recipient,
+                "statements": statements,
+                "tags": tags,
+                "conflictual_share": round(conflictual / tags, 4) if tags else None,
+                "cooperative_share": round(cooperative / tags, 4) if tags else None,
+            }
+            for speaker, recipient, statements, tags, conflictual, cooperative in self.connect().execute(sql, args)
+        ]
+        return dumps({"results": results})
+
+    def changes(self, environ, params):
+        """statements/changes/: the sync feed for an anonymous client, as statements/changes.py serves it."""
+        size = (params.get("page_size") or ["100"])[-1]
+        if not (size.isascii() and size.isdigit()) or not 1 <= int(size) <= MAX_PAGE_SIZE:
+            raise BadRequest("page_size", f"A whole number from 1 to {MAX_PAGE_SIZE}.")
+        given = (params.get("cursor") or [None])[-1]
+        conditions, args = ["c.was_public", "(c.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"], []
+        conditions[1] += " OR c.txid IS NULL)"  # this connection writes nothing: no transaction of its own
+        if given:
+            try:
+                txid, change_id = base64.urlsafe_b64decode(given.encode()).decode().split(":")
+                txid, change_id = (int(txid) if txid else None), int(change_id)
+            except (ValueError, UnicodeError) as error:
+                raise BadRequest("cursor", "Malformed cursor: use a `next` link as given.") from error
+            if txid is None:
+                conditions.append("c.id > %s")
+                args.append(change_id)
+            else:
+                conditions.append("(c.txid > %s OR (c.txid = %s AND c.id > %s))")
+                args += [txid, txid, change_id]
+        connection = self.connect()
+        sql = f"""
+            SELECT c.id, c.txid, c.statement_id, c.uuid FROM statements_statementchange c
+            WHERE {" AND ".join(conditions)} ORDER BY c.txid, c.id LIMIT %s
+        """
+        page = connection.execute(sql, [*args, int(size)]).fetchall()
+        entries, following = [], given
+        if page:
+            ids = sorted({row[2] for row in page})
+            rows = connection.execute(
+                f"SELECT {STATEMENT_COLUMNS} FROM statements_statement s "
+                "WHERE s.id = ANY(%s::bigint[]) AND s.status = 'published'",
+                (ids,),
+            ).fetchall()
+            documents_by_id = {document["id"]: document for document in documents(connection, rows)}
+            for change_id, txid, statement_id, uuid in page:
+                document = documents_by_id.get(statement_id)
+                entries.append(
+                    {
+                        "change": encode_change(txid, change_id),
+                        "uuid": str(uuid),
+                        "kind": "upsert" if document is not None else "tombstone",
+                        "statement": document,
+                    }
+                )
+            following = encode_change(page[-1][1], page[-1][0])
+        next_url = None
+        if following:
+            host = f"{environ.get('wsgi.url_scheme', 'http')}://{environ['HTTP_HOST']}"
+            next_url = f"{host}{CHANGES_PATH}?cursor={following}&page_size={size}"
+        return dumps({"results": entries, "next": next_url, "caught_up": len(entries) < int(size)})
+
+    def statement_conditions(self, params, tag_exists=True):
+        """(conditions on `s`, their arguments) of the statement filters; with `tag_exists=False`, the tag-level
+        filters (stance, polarity, target: one condition on the same tag) are left out and returned apart,
+        as (conditions, args, tag conditions on `tg`, their arguments)."""
+        ids = self.resolve(params)
+        conditions, args = ["s.status = 'published'"], []
+        for name, table in (("speaker", "statementspeaker"), ("recipient", "statementrecipient")):
+            if name in ids:
+                conditions.append(
+                    f"EXISTS (SELECT 1 FROM statements_{table} link "
+                    "WHERE link.statement_id = s.id AND link.actor_id = ANY(%s::bigint[]))"
+                )
+                args.append(ids[name])
+        if "country" in ids:
+            conditions.append(COUNTRY_CONDITION)
+            args += [ids["country"], ids["country"]]
+        # stance, polarity and target are one condition on the same tag.
+        tag_conditions, tag_args = [], []
+        if "stance" in ids:
+            tag_conditions.append("tg.category_id = ANY(%s::bigint[])")
+            tag_args.append(ids["stance"])
+        if params.get("polarity"):
+            tag_conditions.append("tg.polarity = ANY(%s)")
+            tag_args.append(params["polarity"])
+        if "target_actor" in ids:
+            targets = [(column, ids[name]) for column, name in TARGETS if ids[name]]
+            tag_conditions.append("(" + " OR ".join(f"tg.{column} = ANY(%s::bigint[])" for column, _ in targets) + ")")
+            tag_args += [found for _, found in targets]
+        if params.get("date_after"):
+            conditions.append("s.date >= %s")
+            args.append(min(self.iso_date("date_after", value) for value in params["date_after"]))
+        if params.get("date_before"):
+            conditions.append("s.date <= %s")
+            args.append(max(self.iso_date("date_before", value) for value in params["date_before"]))
+        if not tag_exists:
+            return conditions, args, tag_conditions, tag_args
+        if tag_conditions:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM statements_stancetag tg WHERE tg.statement_id = s.id AND "
+                + " AND ".join(tag_conditions)
+                + ")"
+            )
+            args += tag_args
+        return conditions, args
+
     def resolve(self, params):
         """{filter: [ids]} for the filters that name rows, in one query; a name that matches nothing is a 400."""
-        asked = {name: params[name] for name in ("speaker", "stance", "country") if params.get(name)}
+        asked = {name: params[name] for name in ("speaker", "recipient", "stance", "country") if params.get(name)}
         if params.get("target"):
             asked["target_actor"] = asked["target_topic"] = params["target"]
         if not asked:
             return {}
         sql = "SELECT " + ", ".join(f"({RESOLVE[name]})" for name in asked)
         found = dict(zip(asked, self.connect().execute(sql, list(asked.values())).fetchone(), strict=True))
-        for name in ("speaker", "stance", "country"):
+        for name in ("speaker", "recipient", "stance", "country"):
             if name in found and found[name] is None:
                 raise BadRequest(name, f"Unknown: {', '.join(params[name])}.")
         if "target_actor" in found:

@@ -4,6 +4,7 @@ Only the server in DATABASE_URL is used. Each database is `statements_bench_<cou
 comment the marker of a finished generation: `<count> <seed> <digest of the generator and migrations>`.
 """
 
+import datetime
 import hashlib
 import json
 import os
@@ -163,6 +164,22 @@ def choose_fixtures(url, synthetic):
                 WHERE t.target_actor_id = %s GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1""",
             (target_id,),
         ).fetchone()
+        # The most addressed actor, and the month of the latest statement addressed to it (stats/dyads/).
+        recipient_id, recipient = connection.execute(
+            """SELECT a.id, a.slug FROM statements_statementrecipient sr
+               JOIN statements_statement s ON s.id = sr.statement_id AND s.status = 'published'
+               JOIN actors_actor a ON a.id = sr.actor_id
+               GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT 1"""
+        ).fetchone()
+        latest = one(
+            connection,
+            """SELECT max(s.date) FROM statements_statementrecipient sr
+               JOIN statements_statement s ON s.id = sr.statement_id AND s.status = 'published'
+               WHERE sr.actor_id = %s""",
+            (recipient_id,),
+        )
+        month_start = latest.replace(day=1)
+        month_end = (month_start + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
         # A statement from the middle of the table, preferably one whose speaker held a role on its date.
         middle = one(connection, "SELECT (min(id) + max(id)) / 2 FROM statements_statement")
         detail_id = one(
@@ -186,5 +203,8 @@ def choose_fixtures(url, synthetic):
         "target_family": target_family,
         "polarity": polarity,
         "detail_id": detail_id,
+        "recipient": recipient,
+        "recipient_month_start": month_start.isoformat(),
+        "recipient_month_end": month_end.isoformat(),
         **synthetic,
     }

@@ -21,6 +21,8 @@ def fmt_ms(side):
 def verdict(figure):
     if figure.get("bodies_equal") is False:
         return "BODY MISMATCH"
+    if figure.get("no_goal"):
+        return "–"
     return "met" if figure["met"] else "NOT MET"
 
 
@@ -54,6 +56,9 @@ def cells(figure):
     else:
         project, baseline, ratio = fmt_ms(figure["project"]), "–", "–"
     label = figure["label"] + (f" [{figure['rows']} rows]" if figure.get("rows") is not None else "")
+    if figure.get("total") is not None:  # stats/stances/: the groups, if any, and the total
+        rows = f"{figure['rows']} rows, " if figure.get("rows") else ""
+        label = figure["label"] + f" [{rows}total {figure['total']:,}]"
     return [label, project, baseline, ratio, figure["goal"], verdict(figure)]
 
 

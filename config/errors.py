@@ -7,7 +7,8 @@ database_unavailable, …); `detail` is one sentence for people; `errors` maps e
 fault to its reasons (empty when no single parameter is). 429 and 503 carry Retry-After.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 
 from rest_framework import exceptions
@@ -45,6 +46,10 @@ def validation_errors(data):
 
 def api_exception_handler(exc, context):
     """DRF's handler, with every error it answers put in the one shape."""
+    if isinstance(exc, RequestDataTooBig):
+        from config.writes import RequestTooLarge
+
+        exc = RequestTooLarge(f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -61,12 +66,22 @@ def api_exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = code if isinstance(code, str) else "error"
     detail = response.data.get("detail", str(exc)) if isinstance(response.data, dict) else str(exc)
-    response.data = error_body(response.status_code, code, str(detail))
+    # A conflict may name the fields at fault too (a slug taken: config.writes).
+    response.data = error_body(response.status_code, code, str(detail), getattr(exc, "errors", None))
     return response
 
 
 def is_api(request):
     return request.path.startswith(API_PREFIX)
+
+
+def bad_request(request, exception=None):
+    """Django's 400 outside any view (a Host header not allowed, a request it cannot read): JSON under /api/."""
+    if is_api(request):
+        return error_response(400, "bad_request", "The request could not be read (a malformed header or body).")
+    from django.views.defaults import bad_request as django_bad_request
+
+    return django_bad_request(request, exception)
 
 
 def page_not_found(request, exception=None):

@@ -3,8 +3,8 @@
 Every parameter may repeat, and repeated values mean OR (`?kind=state&kind=military`). A value
 that cannot be understood (an unknown slug, a choice that does not exist, a date that is not a
 date) fails form validation, which django-filter's DRF backend answers with a 400 whose body
-names the parameter and the reason. A parameter is bounded: at most MAX_VALUES values of at most
-MAX_VALUE_LENGTH characters each, so no request can ask the database for a thousand searches.
+names the parameter and the reason. A parameter is bounded: at most MAX_VALUES values (blank ones counted too)
+of at most MAX_VALUE_LENGTH characters each, so no request can ask the database for a thousand searches.
 """
 
 import copy
@@ -28,6 +28,8 @@ from rest_framework.exceptions import ValidationError
 MAX_ID = 2**63 - 1
 MAX_VALUES = 50
 MAX_VALUE_LENGTH = 200
+# Free text may hold anything but a NUL character.
+NO_NUL_PATTERN = "^[^\\x00]*$"
 
 
 def quoted(values):
@@ -64,13 +66,14 @@ class RepeatedField(forms.Field):
 
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else [value]
+        # Counted as sent, blank values too: the OpenAPI document bounds the parameter (maxItems), not what is left.
+        if len(values) > MAX_VALUES:
+            message = "At most %(limit)s values are accepted for one parameter (%(count)s were given)."
+            raise forms.ValidationError(message, code="too_many", params={"limit": MAX_VALUES, "count": len(values)})
         return [item for item in values if item not in EMPTY_VALUES]
 
     def validate(self, values):
         super().validate(values)
-        if len(values) > MAX_VALUES:
-            message = "At most %(limit)s values are accepted for one parameter (%(count)s were given)."
-            raise forms.ValidationError(message, code="too_many", params={"limit": MAX_VALUES, "count": len(values)})
         too_long = [item for item in values if isinstance(item, str) and len(item) > MAX_VALUE_LENGTH]
         if too_long:
             message = "A value is at most %(limit)s characters long (one given has %(length)s)."
@@ -111,6 +114,9 @@ class RepeatedFilter(django_filters.Filter):
     def __init__(self, *args, item_schema=None, **kwargs):
         super().__init__(*args, **kwargs)
         items = {**(item_schema or self.item_schema), "maxLength": MAX_VALUE_LENGTH}
+        if "enum" not in items and "format" not in items:
+            # config.middleware.RejectNulCharactersMiddleware refuses a NUL in any value (PostgreSQL cannot take one).
+            items["pattern"] = NO_NUL_PATTERN
         schema = {"type": "array", "items": items, "maxItems": MAX_VALUES}
         if self.extra.get("help_text"):
             schema["description"] = str(self.extra["help_text"])
@@ -230,6 +236,15 @@ class CodesFilter(SlugsFilter):
     field_class = CodesField
 
 
+class ParametersForm(forms.Form):
+    """A filterset's form, as the browsable API shows it: each field labelled by its query parameter, exactly
+    as a client types it (no derived name, no colon), its help text beneath a full-width input."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class FilterSet(django_filters.FilterSet):
     """django-filter's FilterSet, set up per request without deep copies.
 
@@ -238,6 +253,9 @@ class FilterSet(django_filters.FilterSet):
     costs the database. The filters here keep no state between requests, so each request gets
     shallow copies, and the form class is built once per filterset (Django deep-copies the form's
     fields for each form anyway).
+
+    The form is a ParametersForm: the browsable API's "Filters" labels every field by its parameter
+    (`speaker`, `date_after`), where django-filter would derive one from the model ("Speakers is in").
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -257,7 +275,12 @@ class FilterSet(django_filters.FilterSet):
     def get_form_class(self):
         cls = type(self)
         if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
+            fields = {name: filter_.field for name, filter_ in self.filters.items()}
+            for name, field in fields.items():
+                field.label = name
+                # Bootstrap's (the browsable API's) full-width input, so that the help text falls beneath it.
+                field.widget.attrs.setdefault("class", "form-control")
+            cls._form_class = type(f"{cls.__name__}Form", (ParametersForm, self._meta.form), fields)
         return cls._form_class
 
 

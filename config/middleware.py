@@ -14,13 +14,20 @@ class RejectNulCharactersMiddleware:
 
     PostgreSQL cannot store or compare text containing NUL and raises a DataError (a 500) from
     whatever view passes the value on; no legitimate input contains one.
+
+    Under /api/ only the query is read here: the API takes JSON bodies only (DRF answers any other with 415,
+    and its text fields refuse NUL), and reading a malformed form body here would answer Django's HTML 400
+    before the API could answer in its own shape.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        for source, values in (("query", request.GET), ("form", request.POST)):
+        sources = [("query", request.GET)]
+        if not request.path.startswith("/api/"):
+            sources.append(("form", request.POST))
+        for source, values in sources:
             for name, value in values.lists():
                 if "\x00" in name or any("\x00" in item for item in value):
                     parameter = name.replace("\x00", "") or source

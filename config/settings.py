@@ -173,6 +173,8 @@ REST_FRAMEWORK = {
     ],
     # Reads are public (published data only); writes need the matching model permission.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    # Bodies are JSON, read no further than DATA_UPLOAD_MAX_MEMORY_SIZE (a 413 past it, config.errors).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # Unknown query parameters are a 400 that names them (config.filters.StrictFilterBackend).
     "DEFAULT_FILTER_BACKENDS": ["config.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.CursorPagination",
@@ -202,14 +204,26 @@ SPECTACULAR_SETTINGS = {
         "with the stances each statement takes. Anonymous clients read published statements only."
     ),
     "VERSION": "1.0.0",
+    # 3.1: a nullable field is a JSON Schema type list or a oneOf with null, which generated clients honour
+    # without options (3.0's `nullable: true` is dropped by datamodel-code-generator's defaults, among others).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Actors' kinds keep their name beside the sync feed's `kind` (upsert or tombstone).
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "actors.models.ActorKind.choices",
+        "StatusEnum": "statements.models.Status.choices",
+        "RevisionStatusEnum": "statements.models.RevisionStatus.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.add_error_responses",
+        "config.schema.nullable_as_type_lists",
+        "config.schema.require_version_on_update",
+        "config.writes.strict_request_bodies",
     ],
 }
 

@@ -8,6 +8,7 @@ from rest_framework.reverse import reverse
 
 from actors.views import ActorViewSet
 from statements.views import (
+    AgreementStatsView,
     DyadStatsView,
     StanceCategoryViewSet,
     StanceStatsView,
@@ -23,6 +24,7 @@ class APIRootView(routers.APIRootView):
         response = super().get(request, *args, **kwargs)
         response.data["stats/stances"] = reverse("stats-stances", request=request)
         response.data["stats/dyads"] = reverse("stats-dyads", request=request)
+        response.data["stats/agreement"] = reverse("stats-agreement", request=request)
         response.data["docs"] = reverse("swagger-ui", request=request)
         response.data["schema"] = reverse("schema", request=request)
         return response
@@ -43,9 +45,12 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/stats/stances/", StanceStatsView.as_view(), name="stats-stances"),
     path("api/v1/stats/dyads/", DyadStatsView.as_view(), name="stats-dyads"),
+    path("api/v1/stats/agreement/", AgreementStatsView.as_view(), name="stats-agreement"),
     path("api/v1/", include(router.urls)),
 ]
 
-# Unknown addresses and crashes under /api/ answer in the API's error shape; elsewhere, Django's pages.
+# Unreadable requests, unknown addresses and crashes under /api/ answer in the API's error shape; elsewhere,
+# Django's pages.
+handler400 = "config.errors.bad_request"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

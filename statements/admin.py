@@ -35,7 +35,7 @@ from config.admin import (
 )
 from config.admin_files import FileImportExportMixin
 from config.db import AnyOf
-from statements import search, services
+from statements import annotation_admin, search, services
 from statements.forms import (
     CitationFormSet,
     StanceTagAdminForm,
@@ -45,6 +45,8 @@ from statements.forms import (
     TaxonomyForm,
 )
 from statements.models import (
+    Adjudication,
+    Annotation,
     Citation,
     DatePrecision,
     Revision,
@@ -109,6 +111,8 @@ class QueueFilter(admin.SimpleListFilter):
             ("review", "Awaiting review"),
             ("untagged", "Untagged"),
             ("revised", "Has a proposed revision"),
+            ("annotate", "Assigned to me to tag blind, not yet submitted"),
+            ("adjudicate", "Annotations submitted, awaiting adjudication"),
         ]
 
     def queryset(self, request, queryset):
@@ -121,6 +125,14 @@ class QueueFilter(admin.SimpleListFilter):
         if self.value() == "revised":
             proposed = Revision.objects.filter(statement=OuterRef("pk"), status=RevisionStatus.PROPOSED)
             return queryset.filter(Exists(proposed))
+        if self.value() == "annotate":
+            mine = Annotation.objects.filter(statement=OuterRef("pk"), curator=request.user, submitted_at__isnull=True)
+            return queryset.filter(Exists(mine))
+        if self.value() == "adjudicate":
+            annotated = Annotation.objects.filter(statement=OuterRef("pk"))
+            still_open = annotated.filter(submitted_at__isnull=True)
+            settled = Adjudication.objects.filter(statement=OuterRef("pk"))
+            return queryset.filter(Exists(annotated), ~Exists(still_open), ~Exists(settled))
         return queryset
 
 
@@ -297,7 +309,7 @@ class StatementAdmin(
     ]
     # The tags first, closest to the text they judge.
     inlines = [StanceTagInline, CitationInline, StatementIdentifierInline]
-    actions = ["send_to_review", "publish"]
+    actions = ["send_to_review", "publish", annotation_admin.assign_action]
     resource_classes = [StatementResource]
     import_form_class = StatementImportForm
     confirm_form_class = StatementConfirmImportForm
@@ -599,7 +611,17 @@ class StatementAdmin(
             self.admin_site.admin_view(self.revert_view),
             name="statements_statement_revert",
         )
-        return [roles, revert, *super().get_urls()]
+        adjudicate = path(
+            "<path:object_id>/adjudicate/",
+            self.admin_site.admin_view(functools.partial(annotation_admin.adjudicate_view, self)),
+            name="statements_statement_adjudicate",
+        )
+        agreement = path(
+            "agreement/",
+            self.admin_site.admin_view(functools.partial(annotation_admin.agreement_view, self)),
+            name="statements_statement_agreement",
+        )
+        return [roles, agreement, revert, adjudicate, *super().get_urls()]
 
     def roles_view(self, request):
         """The speakers' roles on a date, as the form shows them: ?speaker=<id>&speaker=<id>&date=YYYY-MM-DD."""

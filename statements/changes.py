@@ -29,6 +29,10 @@ def encode_cursor(txid, change_id):
     return base64.urlsafe_b64encode(f"{txid if txid is not None else ''}:{change_id}".encode()).decode()
 
 
+# Before every change: where a client starts, and what it keeps when there was nothing yet.
+START = encode_cursor(0, 0)
+
+
 def decode_cursor(text):
     try:
         txid, change_id = base64.urlsafe_b64decode(text.encode()).decode().split(":")

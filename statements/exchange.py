@@ -4,10 +4,12 @@ One definition of the columns serves both directions, so an export re-imports to
 A file describes statements, not a database: no local id, `version` or `updated_at`; the `uuid`
 names a statement everywhere, and `created_at` (when it was first recorded) travels with it.
 
-Two shapes:
+Three shapes:
 - `statements`: one row per statement; its stance tags and sources as JSON in one column each;
 - `tags`: one row per stance tag, with its statement's columns (the long table researchers load
   into pandas or R). A statement without a tag has no row.
+- `annotations` (export only, curators only): one row per tag of each curator's submitted blind annotation,
+  with its statement's columns and the curator's opaque handle, for reliability figures of one's own.
 
 In CSV a list is written as its items joined by " | " (slugs and identifiers never hold a `|`),
 and sources and tags as JSON arrays. In NDJSON each line is one JSON object with the same keys:
@@ -32,7 +34,7 @@ from statements.models import StanceCategory
 
 SEPARATOR = " | "
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson; charset=utf-8"}
-SHAPES = ("statements", "tags")
+SHAPES = ("statements", "tags", "annotations")
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,17 @@ TAG_COLUMNS = [
         "handle (curator-…), the same for a curator every time.",
     ),
 ]
+ANNOTATION_COLUMNS = [
+    *[column for column in TAG_COLUMNS if column.name != "tag_curator"],
+    Column(
+        "annotator", "text", "The curator whose annotation it is: an opaque handle (curator-…), the same every time."
+    ),
+    Column("submitted_at", "text", "When that curator submitted the annotation (ISO 8601, UTC)."),
+]
 COLUMNS = {
     "statements": [*STATEMENT_COLUMNS, TAGS_COLUMN, *TRAILING_COLUMNS],
     "tags": [*STATEMENT_COLUMNS, *TRAILING_COLUMNS, *TAG_COLUMNS],
+    "annotations": [*STATEMENT_COLUMNS, *TRAILING_COLUMNS, *ANNOTATION_COLUMNS],
 }
 
 
@@ -131,13 +141,17 @@ def record_of(document):
     }
 
 
-def rows_of(document, shape, families):
+def rows_of(document, shape, families, annotations=None):
     """The rows of one statement in `shape`: {column name: Python value}."""
     record = record_of(document)
     if shape == "statements":
         yield record
         return
     statement = {key: value for key, value in record.items() if key != "stance_tags"}
+    if shape == "annotations":
+        for tag in (annotations or {}).get(document["id"], ()):
+            yield {**statement, **tag, "tag_family": families.get(tag["tag_category"], tag["tag_category"])}
+        return
     for tag in document["stance_tags"]:
         yield {
             **statement,
@@ -224,11 +238,16 @@ def decode_cell(column, text):
 def detect_shape(names):
     """The shape whose columns a file's header names (`tags` when it has tag columns), or None."""
     names = set(names)
+    if "annotator" in names:
+        return "annotations"
     if {column.name for column in TAG_COLUMNS if not column.readable} <= names:
         return "tags"
     if "uuid" in names or "speakers" in names:
         return "statements"
     return None
+
+
+NOT_IMPORTED = "an annotations export (curators' blind tags) is not imported: import a statements or tags file"
 
 
 def read(stream, format):
@@ -261,6 +280,8 @@ def read_csv(stream):
         row, errors = {}, {}
         if len(cells) != len(header):
             errors["_line"] = f"{len(cells)} cells where the header names {len(header)} columns"
+        if shape == "annotations":
+            errors["_line"] = NOT_IMPORTED
         for name, text in zip(header, cells, strict=False):
             column = by_name.get(name)
             if column is None:
@@ -286,7 +307,7 @@ def read_ndjson(stream):
             yield number, shape, {}, {"_line": "not a JSON object"}
             continue
         shape = shape or detect_shape(row)
-        yield number, shape, row, {}
+        yield number, shape, row, ({"_line": NOT_IMPORTED} if shape == "annotations" else {})
 
 
 def family_codes():
@@ -325,7 +346,7 @@ def export(queryset, format, shape, batch_size=1000, *, usernames=True):
 
 
 def export_rows(queryset, format, shape, batch_size, usernames):
-    families = family_codes() if shape == "tags" else {}
+    families = family_codes() if shape in ("tags", "annotations") else {}
     writer = Writer(format, shape)
     yield writer.header()
     if not queryset.query.order_by:
@@ -334,18 +355,56 @@ def export_rows(queryset, format, shape, batch_size, usernames):
     for row in queryset.values(*STATEMENT_COLUMNS_OF_DOCUMENTS).iterator(chunk_size=batch_size):
         batch.append(row)
         if len(batch) == batch_size:
-            yield writer.rows(
-                rows
-                for document in statement_documents(batch, usernames=usernames)
-                for rows in rows_of(document, shape, families)
-            )
+            yield batch_rows(writer, batch, shape, families, usernames)
             batch = []
     if batch:
-        yield writer.rows(
-            rows
-            for document in statement_documents(batch, usernames=usernames)
-            for rows in rows_of(document, shape, families)
+        yield batch_rows(writer, batch, shape, families, usernames)
+
+
+def batch_rows(writer, batch, shape, families, usernames):
+    annotations = annotation_rows([row["id"] for row in batch]) if shape == "annotations" else None
+    return writer.rows(
+        rows
+        for document in statement_documents(batch, usernames=usernames)
+        for rows in rows_of(document, shape, families, annotations)
+    )
+
+
+def annotation_rows(statement_ids):
+    """{statement id: [the annotation columns of each tag of its submitted annotations]}, in one query."""
+    from django.conf import settings
+
+    from config.handles import curator_handle
+    from statements.models import AnnotationTag
+
+    tags = (
+        AnnotationTag.objects.filter(annotation__statement__in=statement_ids, annotation__submitted_at__isnull=False)
+        .order_by("annotation__statement", "annotation__curator", "category__code", "id")
+        .values_list(
+            "annotation__statement_id",
+            "category__code",
+            "polarity",
+            "intensity",
+            "target_actor__slug",
+            "target_topic__slug",
+            "annotation__curator_id",
+            "annotation__submitted_at",
         )
+    )
+    rows = {}
+    for statement, code, polarity, intensity, actor, topic, curator, submitted_at in tags:
+        rows.setdefault(statement, []).append(
+            {
+                "tag_category": code,
+                "tag_polarity": polarity,
+                "tag_intensity": intensity,
+                "tag_target_actor": actor or "",
+                "tag_target_topic": topic or "",
+                "annotator": curator_handle(curator, settings.SECRET_KEY),
+                "submitted_at": timestamp(submitted_at),
+            }
+        )
+    return rows
 
 
 def file_name(format, shape, parameters, today):
@@ -356,6 +415,6 @@ def file_name(format, shape, parameters, today):
             continue
         values = "+".join(parameters.getlist(name))
         described.append(f"{name}-{values}")
-    stem = "_".join(["statements" if shape == "statements" else "stance-tags", *described])
+    stem = "_".join([{"statements": "statements", "tags": "stance-tags"}.get(shape, shape), *described])
     stem = re.sub(r"[^\w.+-]+", "-", stem, flags=re.ASCII).strip("-")[:150]
     return f"{stem}-{today.isoformat()}.{format}"

@@ -6,6 +6,7 @@ one EXISTS over the statement's tags, so `polarity=against&target=china` finds s
 tag against China, not statements against someone and favourable to China.
 """
 
+import difflib
 import functools
 import operator
 import uuid
@@ -16,8 +17,9 @@ from django.db.models import Exists, OuterRef, Q
 
 import django_filters
 from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
 
-from actors.filters import ActorsFilter, actors_named
+from actors.filters import ActorsFilter, actors_named, closest_actors, did_you_mean
 from actors.models import ActorKind
 from config.db import AnyOf
 from config.filters import (
@@ -41,6 +43,7 @@ from statements.models import (
     StanceTag,
     Statement,
     StatementIdentifier,
+    StatementRecipient,
     Status,
     Taxonomy,
     Topic,
@@ -65,12 +68,17 @@ class ParticipantFilter(ActorsFilter):
 
 
 class MembersFilter(ActorsFilter):
-    """A speaker belonged to one of the organizations on the statement's date (roles are dated)."""
+    """A speaker (or, with `link=StatementRecipient`, a recipient) belonged to one of the organizations on the
+    statement's date (roles are dated)."""
+
+    def __init__(self, *args, link=None, **kwargs):
+        self.link = link
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        return qs.spoken_by_members_of(*value)
+        return qs.spoken_by_members_of(*value, link=self.link)
 
 
 class TopicsFilter(SlugsFilter):
@@ -145,6 +153,7 @@ class PolarityFilter(StanceTagFilter, RepeatedChoiceFilter):
     pass
 
 
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 4})
 class IntensityFilter(StanceTagFilter, django_filters.Filter):
     """A bound on a stance tag's intensity (0 to 4); joins the same tag as `stance`, `polarity` and `target`."""
 
@@ -162,9 +171,17 @@ class TargetsField(RepeatedField):
         topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=values).only("pk", "slug")}
         unknown = [value for value in values if value not in actors and value not in topics]
         if unknown:
-            message = "Unknown actor or topic: %(values)s."
-            raise forms.ValidationError(message, code="unknown", params={"values": quoted(unknown)})
+            message = "Unknown actor or topic: %(values)s.%(hint)s"
+            hint = did_you_mean(unknown, closest_targets)
+            raise forms.ValidationError(message, code="unknown", params={"values": quoted(unknown), "hint": hint})
         return {"actors": list(actors.values()), "topics": list(topics.values())}
+
+
+def closest_targets(value):
+    """Actors, then topics, a mistyped target may have meant."""
+    found = closest_actors(value)
+    topics = list(Topic.objects.values_list("slug", flat=True)[:20_000])
+    return found + [slug for slug in difflib.get_close_matches(value, topics, n=3) if slug not in found][:3]
 
 
 class TargetFilter(StanceTagFilter, RepeatedFilter):
@@ -215,6 +232,22 @@ class StatementFilter(FilterSet):
         excluded_kinds=[ActorKind.PERSON],
         help_text="An organization of any kind but person (slug or id; NATO, a ministry): a speaker is it, "
         "sits beneath it, or held a role in it or beneath it on the statement's date. Repeat for several (OR).",
+    )
+    recipient_country = MembersFilter(
+        field_name="recipients",
+        lookup_expr="in",
+        kinds=[ActorKind.STATE],
+        link=StatementRecipient,
+        help_text="As `country`, for recipients: the statement was addressed to that state, one of its bodies, or "
+        "a person holding a role in one of them on the statement's date. Repeat for several states (OR).",
+    )
+    recipient_affiliation = MembersFilter(
+        field_name="recipients",
+        lookup_expr="in",
+        excluded_kinds=[ActorKind.PERSON],
+        link=StatementRecipient,
+        help_text="As `affiliation`, for recipients: the statement was addressed to the organization (NATO), "
+        "something beneath it, or someone holding a role in it on the statement's date. Repeat for several (OR).",
     )
     stance = StanceFilter(
         field_name="category",

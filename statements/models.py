@@ -327,13 +327,15 @@ class StatementQuerySet(models.QuerySet):
             return self
         return self.published()
 
-    def spoken_by_members_of(self, *organizations):
-        """Statements a speaker of which belonged to one of `organizations` on the statement's date.
+    def spoken_by_members_of(self, *organizations, link=None):
+        """Statements a speaker of which belonged to one of `organizations` on the statement's date
+        (a recipient, with `link=StatementRecipient`).
 
         A speaker belongs when it is one of the organization's bodies (itself, anything beneath
         it, for a state anything of that country), or is a person holding a role in one of those
         bodies on the statement's date: never by today's role.
         """
+        link = link or StatementSpeaker
         organization_ids = Actor.objects.organization_ids(*organizations)
         role_on_date = Role.objects.on(OuterRef(OuterRef("date"))).filter(
             AnyOf("organization", organization_ids), person=OuterRef("actor")
@@ -341,7 +343,7 @@ class StatementQuerySet(models.QuerySet):
         # One EXISTS with the OR inside: PostgreSQL probes the speakers of each statement it reads,
         # newest first. Two EXISTS OR-ed made it hash every statement any body of the state spoke
         # (150,000 for China at a million statements) before reading the first page.
-        members = StatementSpeaker.objects.filter(AnyOf("actor", organization_ids) | Exists(role_on_date))
+        members = link.objects.filter(AnyOf("actor", organization_ids) | Exists(role_on_date))
         return self.filter(Exists(members.filter(statement=OuterRef("pk"))))
 
     def tagged(self, categories):
@@ -606,3 +608,110 @@ class StanceTag(models.Model):
     @property
     def target(self):
         return self.target_actor or self.target_topic
+
+
+# Several curators per statement: blind annotations, adjudicated into the statement's gold tags (its StanceTags)
+
+
+class Annotation(models.Model):
+    """One assigned curator's own tagging of a statement, hidden from the other curators assigned to it until
+    they submit theirs. Once every annotation of a statement is submitted, a reviewer adjudicates them into
+    the statement's stance tags (the gold set, the only tags the public sees)."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="annotations")
+    curator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Empty while the curator is still tagging.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "curator", "id"]
+        constraints = [models.UniqueConstraint(fields=["statement", "curator"], name="annotation_unique_curator")]
+        # A curator's queue: assigned to me, not yet submitted.
+        indexes = [models.Index(fields=["curator", "submitted_at"], name="annotation_curator_queue")]
+
+    def __str__(self):
+        return f"{self.curator} on statement {self.statement_id}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class AnnotationTag(models.Model):
+    """A tag in one curator's annotation: the same judgement a stance tag records, kept apart until adjudicated."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="tags")
+    category = models.ForeignKey(StanceCategory, on_delete=models.PROTECT, related_name="+")
+    target_actor = models.ForeignKey(Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    target_topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.NEUTRAL)
+    intensity = models.PositiveSmallIntegerField(choices=Intensity.choices, default=Intensity.NEUTRAL)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["annotation", "category__code", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(polarity__in=Polarity.values), name="annotation_tag_polarity_valid"),
+            models.CheckConstraint(condition=Q(intensity__gte=0, intensity__lte=4), name="annotation_tag_intensity"),
+            models.CheckConstraint(
+                condition=Q(target_actor__isnull=True) | Q(target_topic__isnull=True), name="annotation_tag_one_target"
+            ),
+            models.UniqueConstraint(
+                fields=["annotation", "category", "target_actor"],
+                condition=Q(target_actor__isnull=False),
+                name="annotation_tag_unique_actor_target",
+            ),
+            models.UniqueConstraint(
+                fields=["annotation", "category", "target_topic"],
+                condition=Q(target_topic__isnull=False),
+                name="annotation_tag_unique_topic_target",
+            ),
+            models.UniqueConstraint(
+                fields=["annotation", "category"],
+                condition=Q(target_actor__isnull=True, target_topic__isnull=True),
+                name="annotation_tag_unique_untargeted",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.target_actor or self.target_topic
+        return f"{self.category.code} {self.polarity} {self.intensity}" + (f" → {target}" if target else "")
+
+
+class Adjudication(models.Model):
+    """Who settled a statement's gold tags from its annotations, and when."""
+
+    statement = models.OneToOneField(Statement, on_delete=models.CASCADE, related_name="adjudication")
+    adjudicated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    adjudicated_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, help_text="Why, where the annotations differed.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-adjudicated_at", "-id"]
+
+    def __str__(self):
+        return f"statement {self.statement_id} adjudicated by {self.adjudicated_by}"
+
+
+class AssignmentRule(models.Model):
+    """Double tagging by rule: every Nth statement recorded (in the admin or through the API) is assigned to
+    these curators. An import assigns its statements with `import_statements --assign-to`."""
+
+    name = models.CharField(max_length=200)
+    curators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    every = models.PositiveIntegerField(default=1, help_text="Assign every Nth new statement (1: every one).")
+    active = models.BooleanField(default=True)
+    seen = models.PositiveBigIntegerField(default=0, editable=False, help_text="New statements counted so far.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(every__gte=1), name="assignment_rule_every_positive")]
+
+    def __str__(self):
+        return self.name

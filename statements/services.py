@@ -26,6 +26,7 @@ from django.utils import timezone
 from config.history import acting_as
 from statements.models import (
     STATEMENT_HISTORY,
+    Annotation,
     Citation,
     Revision,
     RevisionStatus,
@@ -77,6 +78,11 @@ class CitationSpec:
     attribution: str = ""
 
 
+def short(reason):
+    """A reason as the history keeps it: its column holds 100 characters."""
+    return reason if len(reason) <= 100 else reason[:99] + "…"
+
+
 def pk_of(instance):
     return instance.pk if instance is not None else None
 
@@ -111,6 +117,16 @@ def check_public_edit(*, user, statement):
         raise PermissionDenied(
             f"{statement} is {statement.get_status_display().lower()}: its changes need a reviewer. "
             "Ask a reviewer to make them."
+        )
+
+
+def check_tags_open(statement):
+    """A statement assigned for blind double tagging gets its stance tags from adjudication only."""
+    if Annotation.objects.filter(statement=statement).exists():
+        raise WorkflowError(
+            f"{statement} is tagged blind by several curators: its stance tags come from adjudicating their "
+            "annotations (a reviewer's Adjudicate page), not from editing it.",
+            code="adjudicated_tags",
         )
 
 
@@ -162,10 +178,13 @@ def create_statement(
     statement.created_by = user
     statement.full_clean(exclude=["speakers", "recipients", "topics"])
     with acting_as(user):
-        statement._change_reason = reason or "created"
+        statement._change_reason = short(reason or "created")
         statement.save_without_historical_record()
         write_parts(statement, user, speakers, recipients, topics, identifiers, citations, tags)
         STATEMENT_HISTORY.create_historical_record(statement, "+")
+        from statements.annotations import apply_rules
+
+        apply_rules(statement, user=user)
     return statement
 
 
@@ -208,9 +227,11 @@ def update_statement(
     stored.full_clean(exclude=["speakers", "recipients", "topics"], validate_unique=False)
     if speakers is not None and not speakers:
         raise WorkflowError("A statement needs at least one speaker.", code="speaker_required")
+    if tags is not None and set(tags) != {TagSpec.of(tag) for tag in stored.stance_tags.select_related()}:
+        check_tags_open(stored)
     with acting_as(user):
         write_parts(stored, user, speakers, recipients, topics, identifiers, citations, tags)
-        stored._change_reason = reason or "edited"
+        stored._change_reason = short(reason or "edited")
         stored.save()  # version + 1, updated_at now, one history entry with the links as they are now
     sync_instance(statement, stored)
     return stored
@@ -265,7 +286,7 @@ def transition(statement, *, user, version, to, allowed_from, reason):
         check_citations(status=to, citation_count=stored.citations.count())
     stored.status = to
     with acting_as(user):
-        stored._change_reason = reason
+        stored._change_reason = short(reason)
         stored.save()
     sync_instance(statement, stored)
     return stored
@@ -428,6 +449,7 @@ def save_tag(tag, *, user):
     """Save one stance tag edited on its own: its statement's rules apply, and the statement is bumped."""
     statement = locked(tag.statement)
     check_public_edit(user=user, statement=statement)
+    check_tags_open(statement)
     if tag._state.adding:
         tag.curator = user
     with acting_as(user):
@@ -446,6 +468,7 @@ def delete_tags(tags, *, user):
     }
     for statement in statements.values():
         check_public_edit(user=user, statement=statement)
+        check_tags_open(statement)
     with acting_as(user):
         deleted = 0
         for tag in tags:
@@ -458,7 +481,7 @@ def delete_tags(tags, *, user):
 
 def bump(statement, *, reason):
     """Raise a statement's version and updated_at for a change to one of its parts, with a history entry."""
-    statement._change_reason = reason
+    statement._change_reason = short(reason)
     statement.save()
 
 
@@ -660,3 +683,70 @@ def revert_statement(statement, *, user, history_id, version=None):
     record, state = state_at(statement, history_id)
     reason = f"reverted to version {record.version} of {record.history_date:%Y-%m-%d %H:%M}"
     return edit_statement(statement, user=user, version=version, reason=reason, **state)
+
+
+# Sources cited by a write that names them by URL (the API's)
+
+
+def cite(*, user, url, publisher=None, title=None, published_on=None, attribution=""):
+    """A CitationSpec for the source at `url`: the one recorded, or a new one (which needs its publisher).
+
+    What is given about a recorded source must agree with it: a source is shared by every statement citing it,
+    and is changed on its own (the admin), not through one of them.
+    """
+    from statements.models import Source
+
+    given = {"publisher": publisher, "title": title, "published_on": published_on}
+    source = Source.objects.filter(url=url).first()
+    if source is None:
+        if not user.has_perm("statements.add_source"):
+            raise PermissionDenied(f"{url} is not a recorded source, and you may not record sources.")
+        if not publisher:
+            raise ValidationError({"sources": [f"{url} is not recorded yet: give its publisher to record it."]})
+        source = Source(url=url, **{name: value for name, value in given.items() if value is not None})
+        source.full_clean()
+        with acting_as(user):
+            source.save()
+    else:
+        differing = [name for name, value in given.items() if value is not None and getattr(source, name) != value]
+        if differing:
+            stored = ", ".join(f"{name} {getattr(source, name)!r}" for name in differing)
+            raise ValidationError(
+                {"sources": [f"{url} is recorded with {stored}: leave these out, or change the source itself."]}
+            )
+    return CitationSpec(source, attribution)
+
+
+# Topics (the API's writes; the admin saves through its forms, which run the same model validation)
+
+
+@transaction.atomic
+def save_topic(topic, *, user, aliases=None, **fields):
+    """Create or change a topic: its fields, and when given the whole set of its other names [(name, language)]."""
+    from actors.services import replace_rows
+    from statements.models import Topic, TopicAlias
+
+    if topic.pk is not None:
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    for name, value in fields.items():
+        setattr(topic, name, value)
+    topic.full_clean()
+    with acting_as(user):
+        topic.save()
+        if aliases is not None:
+            replace_rows(topic.aliases.all(), TopicAlias, ("name", "language"), aliases, "aliases", topic=topic)
+    return topic
+
+
+@transaction.atomic
+def delete_topic(topic, *, user):
+    """Delete a topic no statement concerns and no tag targets; one in use stays."""
+    from statements.models import Topic
+
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    uses = [(topic.statements.count(), "statements concern it"), (topic.stance_tags_received.count(), "tags target it")]
+    named = [f"{count} {what}" for count, what in uses if count]
+    if named:
+        raise WorkflowError(f"{topic} is on the record ({', '.join(named)}): it stays.", code="in_use")
+    with acting_as(user):
+        topic.delete()

@@ -49,6 +49,21 @@ def test_a_database_outage_is_a_503_with_retry_after_not_a_500_page(api, db, mon
     assert response["Retry-After"] == "5"
 
 
+def test_a_request_django_cannot_read_is_answered_by_the_api_not_by_django_s_html_400(api, db):
+    # A form body with no multipart boundary: the API reads JSON bodies only, and a GET reads no body at all.
+    response = api.generic("GET", STATEMENTS, data=b"x", content_type="multipart/form-data")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_a_host_not_allowed_is_a_400_in_the_api_s_shape(api, db):
+    response = api.get(STATEMENTS, HTTP_HOST="elsewhere.example")
+
+    assert errors_of(response) == {}
+    assert response.json()["code"] == "bad_request"
+
+
 def test_the_admin_keeps_its_own_pages(client, db):
     assert client.get("/admin/no-such-page/").status_code in (302, 404)
     assert "text/html" in client.get("/no-such-page/")["Content-Type"]
@@ -64,3 +79,7 @@ def test_the_openapi_document_lists_the_error_shape_for_every_operation(api, db)
                 if status in ("400", "404") and status not in operation["responses"]:
                     continue  # only where a parameter or a row can be wrong
                 assert status in operation["responses"], (path, method, status)
+            # gunicorn's (or a proxy's) answer to an address too long, before the API sees the request.
+            assert list(operation["responses"]["414"]["content"]) == ["text/html"], (path, method)
+            if "requestBody" in operation:
+                assert "415" in operation["responses"], (path, method)

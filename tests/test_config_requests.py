@@ -1,5 +1,7 @@
 """Checks every request passes, whichever view it reaches."""
 
+import re
+
 from django.urls import reverse
 
 import pytest
@@ -34,3 +36,31 @@ def test_a_nul_character_in_a_form_value_is_refused_before_the_admin_sees_it(cli
     response = client.post(reverse("admin:statements_topic_add"), {"slug": "taiwan", "name": "Tai\x00wan"})
 
     assert errors_of(response) == {"name": ["Null characters are not allowed."]}
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_says_free_text_takes_no_nul_character(api):
+    document = api.get(reverse("schema"), {"format": "json"}).json()
+    parameters = {
+        parameter["name"]: parameter for parameter in document["paths"]["/api/v1/statements/"]["get"]["parameters"]
+    }
+    pattern = parameters["q"]["schema"]["items"]["pattern"]
+
+    assert re.fullmatch(pattern, "grave concern 懸念")
+    assert not re.fullmatch(pattern, "grave\x00")
+    # A choice or a date says exactly what it takes already.
+    assert "pattern" not in parameters["status"]["schema"]["items"]
+    assert "pattern" not in parameters["date_after"]["schema"]["items"]
+
+
+@pytest.mark.django_db
+def test_an_empty_query_value_is_documented_as_the_parameter_left_out(api):
+    document = api.get(reverse("schema"), {"format": "json"}).json()
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    assert parameter["allowEmptyValue"] is True, (path, method, parameter["name"])
+    blank = {"status": "", "q": "", "date_after": "", "intensity_min": "", "page_size": "", "cursor": ""}
+    assert api.get(reverse("statement-list"), blank).json()["results"] == []

@@ -514,7 +514,7 @@ def test_curators_are_not_offered_publishing_or_bulk_deletion(client, curator, s
     assert actions == {"", "send_to_review"}
     client.force_login(superuser)
     actions = {name for name, _label in client.get(reverse(CHANGELIST)).context["action_form"].fields["action"].choices}
-    assert actions == {"", "send_to_review", "publish"}
+    assert actions == {"", "send_to_review", "publish", "assign_action"}
 
 
 def test_history_is_readable_but_a_statement_is_not_reverted_from_it(client, superuser, world):

@@ -76,6 +76,8 @@ def cursor(position=None, **tokens):
             "cursor",
             "Malformed cursor",
         ),
+        ({"intensity_min": "5"}, "intensity_min", "less than or equal to 4"),
+        ({"intensity_max": "high"}, "intensity_max", "whole number"),
         ({"page_size": "abc"}, "page_size", "whole number"),
         ({"page_size": "0"}, "page_size", "whole number"),
         ({"page_size": "-5"}, "page_size", "whole number"),
@@ -88,6 +90,14 @@ def test_bad_statement_parameter_is_a_400_naming_it(api, some_statements, params
     assert response["Content-Type"] == "application/json"
     assert list(errors_of(response)) == [parameter]
     assert any(fragment in reason for reason in errors_of(response)[parameter]), response.json()
+
+
+def test_intensity_is_documented_as_the_whole_numbers_it_takes(api, db):
+    document = api.get(reverse("schema"), {"format": "json"}).json()
+    parameters = {parameter["name"]: parameter for parameter in document["paths"][STATEMENTS]["get"]["parameters"]}
+
+    for name in ("intensity_min", "intensity_max"):
+        assert parameters[name]["schema"] == {"type": "integer", "minimum": 0, "maximum": 4}
 
 
 def test_several_bad_parameters_are_all_named(api, some_statements):

@@ -32,9 +32,13 @@ def test_an_unknown_actor_suggests_the_closest_ones(api, demo):
 def test_an_unknown_category_or_topic_suggests_the_closest(api, demo):
     stance = errors_of(api.get(STATEMENTS, {"stance": "K9"}))["stance"][0]
     topic = errors_of(api.get(STATEMENTS, {"topic": "taiwann"}))["topic"][0]
+    target_actor = errors_of(api.get(STATEMENTS, {"target": "chna"}))["target"][0]
+    target_topic = errors_of(api.get(STATEMENTS, {"target": "one-china-principl"}))["target"][0]
 
     assert "Did you mean" in stance and "K1" in stance
     assert "Did you mean taiwan?" in topic
+    assert "Did you mean china" in target_actor
+    assert "one-china-principle" in target_topic
 
 
 @pytest.mark.parametrize(
@@ -74,3 +78,12 @@ def test_intensity_bounds_join_the_same_tag_as_stance_and_target(api, demo):
     ]
     assert summaries(api, stance="W1", target="china", intensity_min=2) == []
     assert api.get(STATEMENTS, {"intensity_min": 5}).status_code == 400
+
+
+def test_recipient_country_and_affiliation_follow_roles_on_the_date(api, demo):
+    # Koizumi's video call was addressed to Mark Rutte (NATO's Secretary General) and Guido Crosetto (Italy).
+    to_nato = summaries(api, recipient_affiliation="nato", date_after="2025-12-01", date_before="2025-12-31")
+    to_italy = summaries(api, recipient_country="iso3166_alpha3:ITA")
+    assert to_nato and to_nato == summaries(api, recipient="mark-rutte", date_after="2025-12-01")
+    assert to_italy == summaries(api, recipient="guido-crosetto")
+    assert "recipient_affiliation" in errors_of(api.get(STATEMENTS, {"recipient_affiliation": "mark-rutte"}))

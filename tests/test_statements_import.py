@@ -231,7 +231,7 @@ def featured(demo):
 # --- an export re-imports to the same data ---
 
 
-@pytest.mark.parametrize("shape", exchange.SHAPES)
+@pytest.mark.parametrize("shape", ["statements", "tags"])  # annotations are exported only, never imported
 @pytest.mark.parametrize("format", list(exchange.FORMATS))
 def test_an_export_imports_into_an_empty_database_and_exports_again_identically(featured, format, shape):
     exported = export_text(format, shape)

@@ -76,6 +76,8 @@ def test_a_query_of_only_spaces_or_quotes_filters_nothing(api, speaker):
     ("params", "message"),
     [
         ({"q": [f"word{number}" for number in range(51)]}, "At most 50 values are accepted for one parameter"),
+        # Counted as sent, blank ones too, as the OpenAPI document's maxItems says.
+        ({"q": [""] * 51}, "At most 50 values are accepted for one parameter (51 were given)"),
         ({"q": "x" * 201}, "A value is at most 200 characters long"),
         ({"speaker": [f"actor-{number}" for number in range(51)]}, "At most 50 values"),
     ],

@@ -1,10 +1,13 @@
 """Counts and statistics, checked against hand counts on the demo: stance tags grouped, and who addressed whom."""
 
+from collections import Counter
+
 from django.urls import reverse
 
 import pytest
 
 from statements.demo import load_demo
+from statements.models import StanceTag
 from tests.answers import errors_of
 
 STANCES = reverse("stats-stances")
@@ -86,3 +89,40 @@ def test_who_addressed_whom_with_the_conflictual_and_cooperative_share(api, demo
 )
 def test_bad_parameters_are_a_400_naming_them(api, demo, params, parameter):
     assert parameter in errors_of(api.get(STANCES, params))
+
+
+def counted_by_hand(names):
+    """{(values…): tags} of the published demo statements, read tag by tag."""
+    counts = Counter()
+    for tag in StanceTag.objects.filter(statement__status="published").select_related("category__parent"):
+        values = {"family": (tag.category.parent or tag.category).code, "category": tag.category.code}
+        counts[tuple(values.get(name) or getattr(tag, name) for name in names)] += 1
+    return counts
+
+
+@pytest.mark.parametrize("group_by", ["category,family", "family,polarity", "polarity,category"])
+def test_acts_and_families_are_named_and_added_up_in_order(api, demo, group_by):
+    names = group_by.split(",")
+    body = stances(api, group_by=group_by)
+
+    found = [(tuple(row[name] for name in names), row["count"]) for row in body["results"]]
+    assert dict(found) == counted_by_hand(names)
+    assert [values for values, _ in found] == sorted(values for values, _ in found)
+    assert body["total"] == 14
+
+
+def test_a_speaker_grouping_counts_a_tag_once_per_speaker_and_the_total_once(api, demo):
+    body = stances(api, group_by="speaker")
+
+    published = StanceTag.objects.filter(statement__status="published")
+    assert body["total"] == published.count() == 14
+    assert sum(row["count"] for row in body["results"]) == sum(tag.statement.speakers.count() for tag in published)
+
+
+def test_two_groupings_over_a_range_without_tags_are_no_rows(api, demo):
+    body = stances(api, group_by="month,family", date_after="2020-01-01", date_before="2020-02-29")
+
+    assert (body["results"], body["total"]) == ([], 0)
+    # One grouping: every month of the range, at zero.
+    months = stances(api, group_by="month", date_after="2020-01-01", date_before="2020-02-29")["results"]
+    assert months == [{"month": "2020-01", "count": 0}, {"month": "2020-02", "count": 0}]

@@ -6,12 +6,15 @@ import os
 import sys
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from tqdm import tqdm
 
-from statements import exchange
+from statements import annotations, exchange
 from statements.imports import BATCH_SIZE, STATUS_CHOICES, ImportNotAllowed, import_statements
+from statements.models import Statement
 
 EXTENSIONS = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson"}
 
@@ -53,9 +56,18 @@ class Command(BaseCommand):
             "--curator", help="Username standing in for a tag's curator the file does not name or names unknown."
         )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Statements read and written at a time.")
+        parser.add_argument(
+            "--assign-to",
+            help="Usernames of two curators or more, comma-separated: every statement the import writes is assigned "
+            "to them for blind double tagging (the importing user must be a reviewer).",
+        )
 
-    def handle(self, *args, file, format, user, status, skip_invalid, dry_run, curator, batch_size, verbosity, **_):
+    def handle(
+        self, *args, file, format, user, status, skip_invalid, dry_run, curator, batch_size, verbosity, assign_to, **_
+    ):
         format = format or self.format_of(file)
+        assignees = [find_user(name.strip(), "--assign-to") for name in assign_to.split(",")] if assign_to else []
+        started = timezone.now()
         if batch_size < 1:
             raise CommandError(f"--batch-size must be at least 1, not {batch_size}.")
         if user is None and not dry_run:
@@ -105,6 +117,16 @@ class Command(BaseCommand):
                 f"{count} statement{'s' if count != 1 else ''} with problems: nothing written "
                 f"(--skip-invalid writes the others)."
             )
+        if assignees and not dry_run:
+            # The statements this import wrote: those its user saved since it began, by their history.
+            written = Statement.history.filter(history_user=importing_user, history_date__gte=started)
+            statements = Statement.objects.filter(pk__in=written.values("id"))
+            try:
+                made = annotations.assign(statements, curators=assignees, user=importing_user)
+            except (PermissionDenied, ValidationError) as error:
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                raise CommandError(f"Imported, but not assigned: {reason}") from error
+            self.stdout.write(f"Assigned for blind double tagging: {made} annotation(s).")
 
     @staticmethod
     def format_of(file):
