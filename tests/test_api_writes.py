@@ -202,7 +202,7 @@ def test_permissions_per_group(demo, curator, reviewer):
     assert client_of(reviewer).post(STATEMENTS, published, format="json").status_code == 201
     # A published statement needs a source.
     unsourced = new_statement(status="published", sources=[], identifiers=[])
-    assert "sources" in errors_of(client_of(reviewer).post(STATEMENTS, unsourced, format="json"))
+    assert "sources" in errors_of(client_of(reviewer).post(STATEMENTS, unsourced, format="json"), 409)
     # Writes on actors and topics need the curators' permissions as well.
     assert no_group.post(TOPICS, {"slug": "x", "name": "X"}, format="json").status_code == 403
     assert anonymous.delete(reverse("actor-detail", kwargs={"slug": "nato"})).status_code == 401
